@@ -1,0 +1,217 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { api, isMethod, type Method, type Output, type ParsedInput } from '../../shared/api';
+import { TellframeError, toErrorInfo, type Result } from '../../shared/errors';
+import type { VideoSummary } from '../../shared/model';
+import { frameSeconds, ptsToSeconds } from '../../shared/time';
+import { extractFrame, type ExtractedFrame, type FrameFormat } from './media/extract';
+import { hashFile } from './media/hash';
+import { importPaths, type ImportProgress } from './media/importer';
+import { locateFfmpeg, type FfmpegPaths, type LocateOptions } from './media/locate';
+import { SCHEMA_VERSION } from './project/migrations';
+import { ProjectStore, type FrameTable, type MediaRow } from './project/store';
+
+export interface CoreOptions {
+  /** Who is acting, for the audit log. */
+  actor?: string;
+  ffmpeg?: LocateOptions;
+}
+
+/** Per-call context a host may pass: cancellation and progress. */
+export interface CallContext {
+  signal?: AbortSignal;
+  onProgress?: (p: ImportProgress) => void;
+}
+
+type Handlers = { [M in Method]: (input: ParsedInput<M>, ctx: CallContext) => Promise<Output<M>> };
+
+export function toSummary(row: MediaRow): VideoSummary {
+  const tb = { num: row.tb_num, den: row.tb_den };
+  const duration = ptsToSeconds(row.end_pts - row.first_pts, tb);
+  return {
+    id: row.id,
+    path: row.path,
+    sha256: row.sha256,
+    size: row.size,
+    codec: row.codec,
+    width: row.width,
+    height: row.height,
+    pixFmt: row.pix_fmt,
+    frameCount: row.frame_count,
+    duration,
+    avgFps: duration > 0 ? row.frame_count / duration : 0,
+    vfr: row.vfr === 1,
+    timeBase: tb,
+    startPts: row.first_pts,
+    startTime: ptsToSeconds(row.first_pts, tb),
+    indexMethod: row.index_method,
+    importedAt: row.imported_at,
+  };
+}
+
+/**
+ * The core behind every host: one open project and the method table that
+ * implements shared/api. Hosts call `dispatch` with unparsed input; it parses
+ * at the boundary and returns a Result, so errors keep their codes.
+ */
+export class Core {
+  readonly store: ProjectStore;
+  readonly actor: string;
+  private readonly locateOpts: LocateOptions;
+  private binsCache: FfmpegPaths | null = null;
+  private readonly frameCache = new Map<number, FrameTable>();
+
+  constructor(store: ProjectStore, opts: CoreOptions = {}) {
+    this.store = store;
+    this.actor = opts.actor ?? defaultActor();
+    this.locateOpts = opts.ffmpeg ?? {};
+  }
+
+  static open(projectPath: string, opts: CoreOptions = {}): Core {
+    return new Core(ProjectStore.open(projectPath), opts);
+  }
+
+  static create(projectPath: string, opts: CoreOptions = {}): Core {
+    const actor = opts.actor ?? defaultActor();
+    return new Core(ProjectStore.create(projectPath, actor), { ...opts, actor });
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  /** ffmpeg and ffprobe, located on first use (see locate.ts for the order). */
+  get bins(): FfmpegPaths {
+    this.binsCache ??= locateFfmpeg(this.locateOpts);
+    return this.binsCache;
+  }
+
+  /** A video by id, or by the path it was imported from. */
+  resolveVideo(ref: string | number): MediaRow {
+    const s = String(ref);
+    if (/^\d+$/.test(s)) {
+      const row = this.store.media(Number(s));
+      if (row) return row;
+    }
+    const rows = this.store.mediaByPath(path.resolve(s));
+    if (rows.length) return rows[0]!;
+    throw new TellframeError('NOT_FOUND', `No video ${s} in this project (use its id or the path it was imported from; see: tellframe info).`);
+  }
+
+  private frameTable(id: number): FrameTable {
+    let t = this.frameCache.get(id);
+    if (!t) {
+      t = this.store.frames(id);
+      this.frameCache.set(id, t);
+      if (this.frameCache.size > 16) this.frameCache.delete(this.frameCache.keys().next().value!);
+    }
+    return t;
+  }
+
+  /** Exactly frame `index` of a video, as RGBA or PNG bytes. */
+  async frame(ref: string | number, index: number, format: FrameFormat = 'png', signal?: AbortSignal): Promise<ExtractedFrame> {
+    const row = this.resolveVideo(ref);
+    const t = this.frameTable(row.id);
+    return extractFrame(
+      this.bins,
+      {
+        path: row.path,
+        streamIndex: row.stream_index,
+        width: row.width,
+        height: row.height,
+        timeBase: { num: row.tb_num, den: row.tb_den },
+        formatStartUs: row.format_start_us,
+        pts: t.pts,
+        key: t.key,
+      },
+      index,
+      { format, signal },
+    );
+  }
+
+  readonly handlers: Handlers = {
+    'project.info': async () => {
+      const created = this.store.db.prepare("SELECT value FROM meta WHERE key = 'created_at'").get() as { value: string };
+      const videos = (this.store.db.prepare('SELECT count(*) AS n FROM media').get() as { n: number }).n;
+      let ffmpeg: { ffmpeg: string; ffprobe: string; source: string };
+      try {
+        ffmpeg = this.bins;
+      } catch (err) {
+        ffmpeg = { ffmpeg: '', ffprobe: '', source: `missing: ${(err as Error).message}` };
+      }
+      return { path: this.store.file, schemaVersion: SCHEMA_VERSION, createdAt: created.value, videos, ffmpeg };
+    },
+    'media.import': async (input, ctx) =>
+      importPaths({ store: this.store, bins: this.bins, actor: this.actor }, input.paths, {
+        signal: ctx.signal,
+        onProgress: ctx.onProgress,
+        forceDecode: input.forceDecode,
+      }),
+    'media.list': async () => this.store.listMedia().map(toSummary),
+    'media.get': async ({ id }) => toSummary(this.resolveVideo(id)),
+    'media.frames': async ({ id, from, count }) => {
+      const row = this.resolveVideo(id);
+      const t = this.frameTable(row.id);
+      const tb = { num: row.tb_num, den: row.tb_den };
+      const out = [];
+      for (let i = from; i < Math.min(t.pts.length, from + count); i++) {
+        out.push({ index: i, pts: t.pts[i]!, time: frameSeconds(t.pts, i, tb), key: t.key[i]! });
+      }
+      return out;
+    },
+    'labels.list': async () => this.store.labels(),
+    'audit.list': async () => this.store.auditEntries(),
+    'project.verify': async (_input, ctx) => {
+      const audit = this.store.verifyAudit();
+      const media = [];
+      for (const row of this.store.listMedia()) {
+        let status: 'ok' | 'missing' | 'changed' = 'ok';
+        if (!existsSync(row.path)) status = 'missing';
+        else {
+          try {
+            const h = await hashFile(row.path, { signal: ctx.signal });
+            if (h.sha256 !== row.sha256) status = 'changed';
+          } catch {
+            status = 'missing';
+          }
+        }
+        media.push({ id: row.id, path: row.path, status });
+      }
+      const auditOk = audit.brokenAt === null;
+      return {
+        ok: auditOk && media.every((m) => m.status === 'ok'),
+        auditRows: audit.rows,
+        auditOk,
+        brokenAt: audit.brokenAt,
+        media,
+      };
+    },
+  };
+
+  /** Parse the input, run the method, parse the output: the boundary every host uses. */
+  async dispatch(method: unknown, rawInput: unknown, ctx: CallContext = {}): Promise<Result<unknown>> {
+    try {
+      if (!isMethod(method)) throw new TellframeError('BAD_INPUT', `Unknown method ${String(method).slice(0, 80)}.`);
+      return { ok: true, value: await this.call(method, rawInput, ctx) };
+    } catch (err) {
+      return { ok: false, error: toErrorInfo(err) };
+    }
+  }
+
+  async call<M extends Method>(method: M, rawInput: unknown, ctx: CallContext = {}): Promise<Output<M>> {
+    const spec = api[method];
+    const parsed = spec.input.safeParse(rawInput ?? {});
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const where = first?.path.length ? ` at ${first.path.join('.')}` : '';
+      throw new TellframeError('BAD_INPUT', `Invalid input for ${method}${where}: ${first?.message ?? 'invalid'}.`);
+    }
+    const handler = this.handlers[method] as (input: unknown, ctx: CallContext) => Promise<unknown>;
+    const out = await handler(parsed.data, ctx);
+    return spec.output.parse(out) as Output<M>;
+  }
+}
+
+export function defaultActor(): string {
+  return process.env.TELLFRAME_USER || process.env.USER || process.env.USERNAME || 'unknown';
+}

@@ -1,0 +1,123 @@
+import { TellframeError } from '../../../shared/errors';
+import type { Rational } from '../../../shared/time';
+import { parseShowinfoLine } from './frameIndex';
+import type { FfmpegPaths } from './locate';
+import { lastErrorLine, runProcess } from './process';
+
+/** What extraction needs to know about a video: its stream and its frame index. */
+export interface ExtractSource {
+  path: string;
+  streamIndex: number;
+  width: number;
+  height: number;
+  timeBase: Rational;
+  /** The container's start time in microseconds (ffmpeg's -ss is relative to it). */
+  formatStartUs: number;
+  pts: ArrayLike<number>;
+  key: ArrayLike<boolean>;
+}
+
+export type FrameFormat = 'rgba' | 'png';
+
+export interface ExtractedFrame {
+  index: number;
+  pts: number;
+  width: number;
+  height: number;
+  format: FrameFormat;
+  data: Buffer;
+}
+
+export interface ExtractOptions {
+  format?: FrameFormat;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** The key frame at or before frame i, from the index (frame 0 is always a valid start). */
+export function keyFrameAtOrBefore(key: ArrayLike<boolean>, i: number): number {
+  for (let k = i; k > 0; k--) if (key[k]) return k;
+  return 0;
+}
+
+/** How many frames before i share i's pts (only after a full decode of an odd file). */
+function dupRank(pts: ArrayLike<number>, i: number): number {
+  let d = 0;
+  while (i - d - 1 >= 0 && pts[i - d - 1] === pts[i]) d++;
+  return d;
+}
+
+/** ffmpeg arguments that decode exactly one frame, chosen by its pts. Pure, for tests. */
+export function extractArgs(src: ExtractSource, i: number, format: FrameFormat, seek: boolean): string[] {
+  const target = src.pts[i]!;
+  const k = keyFrameAtOrBefore(src.key, i);
+  const args = ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info'];
+  if (seek && k > 0) {
+    // -ss is relative to the container start. One microsecond past the key
+    // frame's time makes the demuxer pick that key frame (the one at or
+    // before the target) rather than the one before it; -noaccurate_seek
+    // hands every frame from there to the select filter, which picks by pts.
+    const keyUs = Math.round((src.pts[k]! * src.timeBase.num * 1e6) / src.timeBase.den);
+    const ss = (keyUs - src.formatStartUs + 1) / 1e6;
+    args.push('-ss', ss.toFixed(6), '-noaccurate_seek');
+  }
+  const rank = dupRank(src.pts, i);
+  const filters = [`select=gte(pts\\,${target})`];
+  if (rank > 0) filters.push(`select=eq(n\\,${rank})`);
+  filters.push('showinfo=checksum=0');
+  args.push(
+    '-copyts', '-i', src.path,
+    '-map', `0:${src.streamIndex}`, '-an', '-sn', '-dn',
+    '-vf', filters.join(','),
+    '-frames:v', '1', '-fps_mode', 'passthrough',
+  );
+  if (format === 'rgba') args.push('-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1');
+  else args.push('-c:v', 'png', '-compression_level', '3', '-pix_fmt', 'rgba', '-f', 'image2pipe', 'pipe:1');
+  return args;
+}
+
+/**
+ * Decode exactly frame i (DESIGN.md frame truth): seek to the key frame at or
+ * before it by pts, decode forward, pick the frame by its pts (never by
+ * time × fps), and check the pts of what came out. If a seek lands wrong (a
+ * demuxer with imprecise seeking), decode from the start instead.
+ */
+export async function extractFrame(
+  bins: FfmpegPaths,
+  src: ExtractSource,
+  i: number,
+  opts: ExtractOptions = {},
+): Promise<ExtractedFrame> {
+  const n = src.pts.length;
+  if (!Number.isInteger(i) || i < 0 || i >= n) {
+    throw new TellframeError('FRAME_OUT_OF_RANGE', `Frame ${i} is out of range (the video has ${n} frames: 0–${n - 1}).`);
+  }
+  const format = opts.format ?? 'rgba';
+  const want = src.pts[i]!;
+  const attempt = async (seek: boolean): Promise<ExtractedFrame | null> => {
+    let got: number | null = null;
+    const res = await runProcess(bins.ffmpeg, extractArgs(src, i, format, seek), {
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs ?? 120_000,
+      maxStderr: 16 * 1024,
+      expectedStdoutBytes: format === 'rgba' ? src.width * src.height * 4 : undefined,
+      onStderrLine: (line) => {
+        const f = parseShowinfoLine(line);
+        if (f && got === null) got = f.pts;
+      },
+    });
+    if (res.code !== 0) {
+      throw new TellframeError('FFMPEG_FAILED', `ffmpeg could not decode frame ${i}: ${lastErrorLine(res.stderr) || `exit ${res.code}`}`);
+    }
+    if (got !== want || res.stdout.length === 0) return null;
+    if (format === 'rgba' && res.stdout.length !== src.width * src.height * 4) {
+      throw new TellframeError('FFMPEG_FAILED', `Frame ${i} decoded to ${res.stdout.length} bytes, expected ${src.width}×${src.height}×4.`);
+    }
+    return { index: i, pts: want, width: src.width, height: src.height, format, data: res.stdout };
+  };
+  const frame = (await attempt(true)) ?? (keyFrameAtOrBefore(src.key, i) > 0 ? await attempt(false) : null);
+  if (!frame) {
+    throw new TellframeError('FRAME_MISMATCH', `Frame ${i} (pts ${want}) was not found in the decode; the file may have changed since import.`);
+  }
+  return frame;
+}

@@ -1,0 +1,28 @@
+import type Database from 'better-sqlite3';
+import { migration001 } from './001_init';
+import { migration002 } from './002_media';
+import { migration003 } from './003_labels';
+import type { Migration } from './types';
+
+export type { Migration } from './types';
+
+/** Every migration, in order. Add a file and a test for each new one. */
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Apply the migrations after `user_version`, each in its own transaction. */
+export function migrate(db: Database.Database, upTo = SCHEMA_VERSION): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`The project was written by a newer Tellframe (schema ${current}; this one knows ${SCHEMA_VERSION}).`);
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,252 @@
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import taxonomyJson from '../../../resources/taxonomy.default.json' with { type: 'json' };
+import { TellframeError } from '../../../shared/errors';
+import type { AuditEntry, Label } from '../../../shared/model';
+import { GENESIS_HASH, auditHash, findBrokenLink, type ChainRow } from './audit';
+import { migrate } from './migrations';
+
+/** What the importer hands the store for one video. */
+export interface NewMedia {
+  path: string;
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+  probeJson: string;
+  formatName: string;
+  formatStartUs: number;
+  streamIndex: number;
+  codec: string;
+  pixFmt: string | null;
+  width: number;
+  height: number;
+  tbNum: number;
+  tbDen: number;
+  /** Per decoded frame, in decode-output order. */
+  pts: readonly number[];
+  key: readonly boolean[];
+  /** End of the last frame, in time-base units. */
+  endPts: number;
+  vfr: boolean;
+  indexMethod: 'packets' | 'decode';
+  indexNotes: string[];
+}
+
+export interface MediaRow {
+  id: number;
+  path: string;
+  sha256: string;
+  size: number;
+  mtime_ms: number;
+  probe_json: string;
+  format_name: string;
+  format_start_us: number;
+  stream_index: number;
+  codec: string;
+  pix_fmt: string | null;
+  width: number;
+  height: number;
+  tb_num: number;
+  tb_den: number;
+  frame_count: number;
+  first_pts: number;
+  end_pts: number;
+  vfr: number;
+  index_method: 'packets' | 'decode';
+  index_notes: string;
+  imported_at: string;
+}
+
+export interface FrameTable {
+  pts: number[];
+  key: boolean[];
+}
+
+const APP_ID = 'tellframe';
+
+interface DefaultLabel {
+  id: string;
+  name: string;
+  description: string;
+  scope: 'frame' | 'video';
+  color: string;
+  hotkey: string | null;
+}
+
+function defaultTaxonomy(): DefaultLabel[] {
+  return (taxonomyJson as { labels: DefaultLabel[] }).labels;
+}
+
+/**
+ * One project = one SQLite file (WAL, foreign keys, synchronous=FULL). Every
+ * change runs in one transaction that also appends a row to the hash-chained
+ * audit log.
+ */
+export class ProjectStore {
+  readonly file: string;
+  readonly db: Database.Database;
+
+  private constructor(file: string, db: Database.Database) {
+    this.file = file;
+    this.db = db;
+  }
+
+  private static connect(file: string, fileMustExist: boolean): Database.Database {
+    let db: Database.Database;
+    try {
+      db = new Database(file, { fileMustExist });
+    } catch (err) {
+      throw new TellframeError('PROJECT_INVALID', `Cannot open project ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+    } catch (err) {
+      db.close();
+      throw new TellframeError('PROJECT_INVALID', `${file} is not a Tellframe project (${(err as Error).message}).`, { cause: err });
+    }
+    return db;
+  }
+
+  /** Create a new project file; refuses to touch an existing file. */
+  static create(file: string, actor = 'system'): ProjectStore {
+    if (existsSync(file)) throw new TellframeError('PROJECT_EXISTS', `${file} already exists.`);
+    const db = ProjectStore.connect(file, false);
+    const store = new ProjectStore(file, db);
+    migrate(db);
+    const labels = defaultTaxonomy();
+    db.transaction(() => {
+      const now = new Date().toISOString();
+      db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('app', APP_ID);
+      db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('created_at', now);
+      store.appendAudit(actor, 'project.create', { createdAt: now });
+      const ins = db.prepare(
+        'INSERT INTO labels(id, name, description, scope, color, hotkey, position) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      labels.forEach((l, i) => ins.run(l.id, l.name, l.description, l.scope, l.color, l.hotkey, i));
+      store.appendAudit(actor, 'labels.seed', { labels: labels.map((l) => l.id) });
+    })();
+    return store;
+  }
+
+  /** Open an existing project, applying any pending migrations. */
+  static open(file: string): ProjectStore {
+    if (!existsSync(file)) throw new TellframeError('NOT_FOUND', `No project at ${file}. Create one with: tellframe init ${file}`);
+    const db = ProjectStore.connect(file, true);
+    try {
+      const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+      const app = hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'app'").get() as { value: string } | undefined) : undefined;
+      if (app?.value !== APP_ID) throw new TellframeError('PROJECT_INVALID', `${file} is not a Tellframe project.`);
+      migrate(db);
+    } catch (err) {
+      db.close();
+      if (err instanceof TellframeError) throw err;
+      throw new TellframeError('PROJECT_INVALID', `${file} is not a Tellframe project (${(err as Error).message}).`, { cause: err });
+    }
+    return new ProjectStore(file, db);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Append one audit row; call inside the transaction that makes the change. */
+  appendAudit(actor: string, action: string, payload: unknown): ChainRow {
+    const last = this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+      | { seq: number; hash: string }
+      | undefined;
+    const row = {
+      seq: (last?.seq ?? 0) + 1,
+      at: new Date().toISOString(),
+      actor,
+      action,
+      payload: JSON.stringify(payload),
+    };
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const hash = auditHash(prevHash, row);
+    this.db
+      .prepare('INSERT INTO audit_log(seq, at, actor, action, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(row.seq, row.at, row.actor, row.action, row.payload, prevHash, hash);
+    return { ...row, prevHash, hash };
+  }
+
+  auditEntries(): AuditEntry[] {
+    return (
+      this.db.prepare('SELECT seq, at, actor, action, payload, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq').all() as AuditEntry[]
+    );
+  }
+
+  /** Recompute the audit chain from the first row. */
+  verifyAudit(): { rows: number; brokenAt: number | null } {
+    const rows = this.db
+      .prepare('SELECT seq, at, actor, action, payload, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq')
+      .iterate() as IterableIterator<ChainRow>;
+    return findBrokenLink(rows);
+  }
+
+  mediaBySha(sha256: string): MediaRow | undefined {
+    return this.db.prepare('SELECT * FROM media WHERE sha256 = ?').get(sha256) as MediaRow | undefined;
+  }
+
+  media(id: number): MediaRow | undefined {
+    return this.db.prepare('SELECT * FROM media WHERE id = ?').get(id) as MediaRow | undefined;
+  }
+
+  mediaByPath(path: string): MediaRow[] {
+    return this.db.prepare('SELECT * FROM media WHERE path = ? ORDER BY id').all(path) as MediaRow[];
+  }
+
+  listMedia(): MediaRow[] {
+    return this.db.prepare('SELECT * FROM media ORDER BY id').all() as MediaRow[];
+  }
+
+  /** Insert a video and its frame index in one transaction with its audit row. */
+  addMedia(m: NewMedia, actor: string): number {
+    if (m.pts.length === 0 || m.pts.length !== m.key.length) throw new TellframeError('INTERNAL', 'Empty or inconsistent frame index.');
+    return this.db.transaction(() => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO media(path, sha256, size, mtime_ms, probe_json, format_name, format_start_us, stream_index, codec, pix_fmt,
+             width, height, tb_num, tb_den, frame_count, first_pts, end_pts, vfr, index_method, index_notes, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          m.path, m.sha256, m.size, m.mtimeMs, m.probeJson, m.formatName, m.formatStartUs, m.streamIndex, m.codec, m.pixFmt,
+          m.width, m.height, m.tbNum, m.tbDen, m.pts.length, m.pts[0]!, m.endPts, m.vfr ? 1 : 0, m.indexMethod,
+          JSON.stringify(m.indexNotes), new Date().toISOString(),
+        );
+      const id = Number(info.lastInsertRowid);
+      const ins = this.db.prepare('INSERT INTO frames(media_id, n, pts, key) VALUES (?, ?, ?, ?)');
+      for (let n = 0; n < m.pts.length; n++) ins.run(id, n, m.pts[n]!, m.key[n] ? 1 : 0);
+      this.appendAudit(actor, 'media.import', {
+        id,
+        path: m.path,
+        sha256: m.sha256,
+        size: m.size,
+        frames: m.pts.length,
+        indexMethod: m.indexMethod,
+      });
+      return id;
+    })();
+  }
+
+  frames(mediaId: number): FrameTable {
+    const pts: number[] = [];
+    const key: boolean[] = [];
+    const rows = this.db.prepare('SELECT pts, key FROM frames WHERE media_id = ? ORDER BY n').raw().iterate(mediaId) as IterableIterator<
+      [number, number]
+    >;
+    for (const [p, k] of rows) {
+      pts.push(p);
+      key.push(k === 1);
+    }
+    return { pts, key };
+  }
+
+  labels(): Label[] {
+    const rows = this.db.prepare('SELECT * FROM labels ORDER BY position').all() as (Omit<Label, 'retired'> & { retired: number })[];
+    return rows.map((r) => ({ ...r, retired: r.retired === 1 }));
+  }
+}

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+
+/** A rational number as ffmpeg reports time bases and frame rates. */
+export const RationalSchema = z.object({ num: z.number().int(), den: z.number().int() });
+
+export const StreamSummarySchema = z.object({
+  index: z.number().int(),
+  type: z.string(),
+  codec: z.string(),
+  startTime: z.number().nullable(),
+  duration: z.number().nullable(),
+  attachedPic: z.boolean(),
+});
+export type StreamSummary = z.infer<typeof StreamSummarySchema>;
+
+export const VideoStreamInfoSchema = z.object({
+  index: z.number().int(),
+  codec: z.string(),
+  codecLongName: z.string().nullable(),
+  profile: z.string().nullable(),
+  pixFmt: z.string().nullable(),
+  width: z.number().int(),
+  height: z.number().int(),
+  timeBase: RationalSchema,
+  startPts: z.number().nullable(),
+  startTime: z.number().nullable(),
+  duration: z.number().nullable(),
+  nbFrames: z.number().nullable(),
+  avgFrameRate: RationalSchema.nullable(),
+  rFrameRate: RationalSchema.nullable(),
+  fieldOrder: z.string().nullable(),
+  hasBFrames: z.number().int(),
+  bitsPerRawSample: z.number().nullable(),
+  colorRange: z.string().nullable(),
+  colorSpace: z.string().nullable(),
+  sampleAspectRatio: z.string().nullable(),
+});
+export type VideoStreamInfo = z.infer<typeof VideoStreamInfoSchema>;
+
+export const ProbeInfoSchema = z.object({
+  formatName: z.string(),
+  formatLongName: z.string().nullable(),
+  duration: z.number().nullable(),
+  size: z.number().nullable(),
+  startTime: z.number().nullable(),
+  bitRate: z.number().nullable(),
+  tags: z.record(z.string(), z.string()),
+  streams: z.array(StreamSummarySchema),
+  video: VideoStreamInfoSchema.nullable(),
+});
+export type ProbeInfo = z.infer<typeof ProbeInfoSchema>;
+
+/**
+ * How the frame index was established: `packets` = from the demuxer's packets,
+ * with the head of the stream checked against a real decode; `decode` = a full
+ * decode (used where packets are not provably equal to decoded frames).
+ */
+export const IndexMethodSchema = z.enum(['packets', 'decode']);
+export type IndexMethod = z.infer<typeof IndexMethodSchema>;
+
+/** One imported video as the API reports it. */
+export const VideoSummarySchema = z.object({
+  id: z.number().int(),
+  path: z.string(),
+  sha256: z.string(),
+  size: z.number().int(),
+  codec: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  pixFmt: z.string().nullable(),
+  frameCount: z.number().int(),
+  /** Seconds from frame 0's pts to the end of the last frame, from stored pts. */
+  duration: z.number(),
+  /** frameCount / duration; a display figure, never used to locate frames. */
+  avgFps: z.number(),
+  vfr: z.boolean(),
+  timeBase: RationalSchema,
+  /** pts of frame 0 in timeBase units. */
+  startPts: z.number().int(),
+  startTime: z.number(),
+  indexMethod: IndexMethodSchema,
+  importedAt: z.string(),
+});
+export type VideoSummary = z.infer<typeof VideoSummarySchema>;
+
+export const FrameEntrySchema = z.object({
+  index: z.number().int(),
+  pts: z.number().int(),
+  /** Seconds from frame 0's pts. */
+  time: z.number(),
+  key: z.boolean(),
+});
+export type FrameEntry = z.infer<typeof FrameEntrySchema>;
+
+export const LabelSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  scope: z.enum(['frame', 'video']),
+  color: z.string(),
+  hotkey: z.string().nullable(),
+  position: z.number().int(),
+  retired: z.boolean(),
+});
+export type Label = z.infer<typeof LabelSchema>;
+
+export const ImportItemSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    path: z.string(),
+    id: z.number().int(),
+    frames: z.number().int(),
+    /** True when the same content (by SHA-256) was already in the project. */
+    duplicate: z.boolean(),
+  }),
+  z.object({
+    ok: z.literal(false),
+    path: z.string(),
+    error: z.object({ code: z.string(), message: z.string() }),
+  }),
+]);
+export type ImportItem = z.infer<typeof ImportItemSchema>;
+
+export const VerifyReportSchema = z.object({
+  ok: z.boolean(),
+  auditRows: z.number().int(),
+  auditOk: z.boolean(),
+  /** First audit row whose hash does not recompute, if any. */
+  brokenAt: z.number().int().nullable(),
+  media: z.array(
+    z.object({
+      id: z.number().int(),
+      path: z.string(),
+      status: z.enum(['ok', 'missing', 'changed']),
+    }),
+  ),
+});
+export type VerifyReport = z.infer<typeof VerifyReportSchema>;
+
+export const AuditEntrySchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  payload: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;

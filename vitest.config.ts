@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+// Three projects so each layer can be run alone (npm run test:unit …) and
+// `npm test` runs them all. Integration and e2e tests spawn real ffmpeg and
+// Chromium, so they get longer timeouts and run files one at a time per worker.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
