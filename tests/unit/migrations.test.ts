@@ -1,0 +1,62 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../electron/core/project/migrations';
+
+const columns = (db: Database.Database, table: string) =>
+  (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+const tables = (db: Database.Database) =>
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+
+describe('migrations', () => {
+  it('are numbered 1..n without gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
+  });
+
+  it('001 creates meta and an append-only audit_log', () => {
+    const db = new Database(':memory:');
+    expect(migrate(db, 1)).toBe(1);
+    expect(tables(db)).toEqual(['audit_log', 'meta']);
+    db.prepare("INSERT INTO audit_log VALUES (1, 't', 'a', 'x', '{}', 'p', 'h')").run();
+    expect(() => db.prepare("UPDATE audit_log SET actor = 'b'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+  });
+
+  it('002 adds media and the per-frame index, cascading and unique by hash, keeping earlier data', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, 1);
+    db.prepare("INSERT INTO meta VALUES ('app', 'tellframe')").run();
+    expect(migrate(db, 2)).toBe(2);
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'app'").get()).toEqual({ value: 'tellframe' });
+    expect(columns(db, 'frames')).toEqual(['media_id', 'n', 'pts', 'key']);
+    expect(columns(db, 'media')).toEqual(expect.arrayContaining(['sha256', 'tb_num', 'tb_den', 'first_pts', 'end_pts', 'index_method']));
+    const media = db.prepare(
+      `INSERT INTO media(path, sha256, size, mtime_ms, probe_json, format_name, format_start_us, stream_index, codec, pix_fmt, width, height,
+        tb_num, tb_den, frame_count, first_pts, end_pts, vfr, index_method, index_notes, imported_at)
+       VALUES (?, ?, 1, 0, '{}', 'mp4', 0, 0, 'h264', NULL, 2, 2, 1, 25, 1, 0, 1, 0, 'packets', '[]', 't')`,
+    );
+    const id = Number(media.run('/a.mp4', 'aa').lastInsertRowid);
+    expect(() => media.run('/b.mp4', 'aa')).toThrow(/UNIQUE/);
+    db.prepare('INSERT INTO frames VALUES (?, 0, 0, 1)').run(id);
+    expect(() => db.prepare('INSERT INTO frames VALUES (999, 0, 0, 1)').run()).toThrow(/FOREIGN KEY/);
+    db.prepare('DELETE FROM media WHERE id = ?').run(id);
+    expect(db.prepare('SELECT count(*) AS n FROM frames').get()).toEqual({ n: 0 });
+  });
+
+  it('003 adds labels with a scope check', () => {
+    const db = new Database(':memory:');
+    migrate(db, 2);
+    expect(migrate(db, 3)).toBe(3);
+    const ins = db.prepare("INSERT INTO labels(id, name, description, scope, color, hotkey, position) VALUES (?, 'n', '', ?, '#fff', NULL, 0)");
+    ins.run('blink_anomaly', 'frame');
+    expect(() => ins.run('x', 'galaxy')).toThrow(/CHECK/);
+  });
+
+  it('refuses a project written by a newer schema, and re-running is a no-op', () => {
+    const db = new Database(':memory:');
+    expect(migrate(db)).toBe(SCHEMA_VERSION);
+    expect(migrate(db)).toBe(SCHEMA_VERSION);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    expect(() => migrate(db)).toThrow(/newer Tellframe/);
+  });
+});

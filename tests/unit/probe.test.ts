@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseProbe } from '../../electron/core/media/probe';
+import { TellframeError } from '../../shared/errors';
+
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
+describe('parseProbe', () => {
+  it('reads the video stream of an H.264 MP4 with audio', () => {
+    const p = parseProbe(fixture('probe-small-mp4.json'));
+    expect(p.formatName).toContain('mp4');
+    expect(p.video).not.toBeNull();
+    expect(p.video!.codec).toBe('h264');
+    expect(p.video!.width).toBe(160);
+    expect(p.video!.height).toBe(120);
+    expect(p.video!.timeBase).toEqual({ num: 1, den: 12800 });
+    expect(p.video!.avgFrameRate).toEqual({ num: 25, den: 1 });
+    expect(p.video!.nbFrames).toBe(25);
+    expect(p.streams.map((s) => s.type)).toEqual(['video', 'audio']);
+  });
+
+  it('skips cover art (attached pictures) when choosing the video stream', () => {
+    const raw = JSON.parse(fixture('probe-cover-mp4.json')) as { streams: unknown[] };
+    const p = parseProbe(fixture('probe-cover-mp4.json'));
+    expect(p.video!.codec).toBe('h264');
+    // Put the cover first: it must still not be chosen.
+    raw.streams.reverse();
+    const reversed = parseProbe(JSON.stringify(raw));
+    expect(reversed.video!.codec).toBe('h264');
+    expect(reversed.streams[0]!.attachedPic).toBe(true);
+  });
+
+  it('reports no video stream for audio-only files', () => {
+    const p = parseProbe(fixture('probe-a-m4a.json'));
+    expect(p.video).toBeNull();
+    expect(p.streams).toHaveLength(1);
+    expect(p.streams[0]!.type).toBe('audio');
+  });
+
+  it('treats N/A and missing numbers as null', () => {
+    const p = parseProbe(
+      JSON.stringify({
+        format: { format_name: 'matroska,webm', duration: 'N/A' },
+        streams: [{ index: 0, codec_type: 'video', codec_name: 'vp9', time_base: '1/1000', nb_frames: 'N/A', start_time: '0.007000' }],
+      }),
+    );
+    expect(p.duration).toBeNull();
+    expect(p.video!.nbFrames).toBeNull();
+    expect(p.video!.startTime).toBeCloseTo(0.007, 9);
+  });
+
+  it('rejects output that is not JSON and streams without a time base', () => {
+    expect(() => parseProbe('not json')).toThrow(TellframeError);
+    expect(() => parseProbe(JSON.stringify({ streams: [{ codec_type: 'video', time_base: '0/0' }] }))).toThrow(/time base/);
+  });
+});
