@@ -1,0 +1,94 @@
+import { Menu, type MenuItemConstructorOptions } from 'electron';
+import path from 'node:path';
+
+/** What the menu shows; index.ts rebuilds the menu whenever this changes. */
+export interface MenuState {
+  dev: boolean;
+  projectOpen: boolean;
+  recent: readonly string[];
+}
+
+/** What the menu does; index.ts implements these. */
+export interface MenuActions {
+  newProject(): void;
+  openProject(): void;
+  openRecent(file: string): void;
+  clearRecent(): void;
+  importFiles(): void;
+  importFolder(): void;
+  showShortcuts(): void;
+}
+
+/** "name — folder" so two projects with the same file name can be told apart. */
+function recentLabel(file: string): string {
+  // '&' marks a mnemonic in menu labels on Windows and Linux.
+  return `${path.basename(file)} — ${path.dirname(file)}`.replaceAll('&', '&&');
+}
+
+export function buildMenu(state: MenuState, actions: MenuActions): Menu {
+  const mac = process.platform === 'darwin';
+
+  const recent: MenuItemConstructorOptions[] = state.recent.length
+    ? [
+        ...state.recent.map((file) => ({ label: recentLabel(file), click: () => actions.openRecent(file) })),
+        { type: 'separator' },
+        { label: 'Clear Recent', click: () => actions.clearRecent() },
+      ]
+    : [{ label: 'No Recent Projects', enabled: false }];
+
+  const file: MenuItemConstructorOptions = {
+    label: '&File',
+    submenu: [
+      { label: 'New Project…', accelerator: 'CmdOrCtrl+Shift+N', click: () => actions.newProject() },
+      { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => actions.openProject() },
+      { label: 'Open Recent', submenu: recent },
+      { type: 'separator' },
+      { label: 'Import Files…', accelerator: 'CmdOrCtrl+I', enabled: state.projectOpen, click: () => actions.importFiles() },
+      { label: 'Import Folder…', enabled: state.projectOpen, click: () => actions.importFolder() },
+      ...(mac ? [] : ([{ type: 'separator' }, { role: 'quit' }] as MenuItemConstructorOptions[])),
+    ],
+  };
+
+  const edit: MenuItemConstructorOptions = {
+    label: '&Edit',
+    submenu: [
+      { role: 'undo' },
+      { role: 'redo' },
+      { type: 'separator' },
+      // Without these roles, copy and paste do not work in text fields on macOS.
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      { role: 'selectAll' },
+    ],
+  };
+
+  const view: MenuItemConstructorOptions = {
+    label: '&View',
+    submenu: [
+      ...(state.dev
+        ? ([{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as MenuItemConstructorOptions[])
+        : []),
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      { type: 'separator' },
+      { role: 'togglefullscreen' },
+    ],
+  };
+
+  const help: MenuItemConstructorOptions = {
+    role: 'help',
+    submenu: [{ label: 'Keyboard Shortcuts', accelerator: 'CmdOrCtrl+/', click: () => actions.showShortcuts() }],
+  };
+
+  const template: MenuItemConstructorOptions[] = [
+    ...(mac ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
+    file,
+    edit,
+    view,
+    ...(mac ? [{ role: 'windowMenu' } as MenuItemConstructorOptions] : []),
+    help,
+  ];
+  return Menu.buildFromTemplate(template);
+}

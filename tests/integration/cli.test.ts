@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readCode, referenceDecode } from '../fixtures/videos';
+import { getFixtures, tempDir } from './helpers';
+
+const BIN = path.resolve('bin/tellframe.js');
+function tf(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+let fx: Awaited<ReturnType<typeof getFixtures>>;
+beforeAll(async () => {
+  fx = await getFixtures();
+});
+
+describe('tellframe CLI', () => {
+  it('init, import --json, info --json, frame, verify', async () => {
+    const dir = tempDir();
+    const project = path.join(dir, 'p.tellframe');
+    const video = path.join(dir, 'clip.mp4');
+    copyFileSync(fx.h264_bframes.path, video);
+    expect(tf('init', project).code).toBe(0);
+
+    const imp = tf('import', project, video, path.join(dir, 'nope.mp4'), '--json');
+    expect(imp.code).toBe(1); // one file failed
+    const { items } = JSON.parse(imp.out) as { items: { ok: boolean; id?: number; path: string; frames?: number; error?: { code: string } }[] };
+    expect(items.find((i) => i.path === video)).toMatchObject({ ok: true, id: 1, frames: 60 });
+    expect(items.find((i) => i.path.endsWith('nope.mp4'))).toMatchObject({ ok: false, error: { code: 'VANISHED' } });
+
+    const info = tf('info', project, '--json');
+    expect(info.code).toBe(0);
+    const [v] = JSON.parse(info.out) as Record<string, unknown>[];
+    for (const key of ['id', 'path', 'sha256', 'size', 'codec', 'width', 'height', 'frameCount', 'duration', 'avgFps', 'vfr', 'startPts']) {
+      expect(v).toHaveProperty(key);
+    }
+    expect(v!.frameCount).toBe(60);
+    expect(tf('info', project).out).toMatch(/frames 60/);
+
+    const ref = await referenceDecode(video);
+    for (const [ref_, i] of [['1', 37], [video, 59]] as const) {
+      const out = path.join(dir, `f${i}.png`);
+      const r = tf('frame', project, ref_, String(i), '--out', out);
+      expect(r.code, r.err).toBe(0);
+      const png = PNG.sync.read(readFileSync(out));
+      expect(png.width).toBe(ref.width);
+      expect(png.height).toBe(ref.height);
+      expect(readCode(png.data, png.width, png.height)).toBe(ref.codes[i]);
+    }
+
+    expect(tf('verify', project).code).toBe(0);
+    // Change one byte of the media: verify must fail.
+    const bytes = readFileSync(video);
+    bytes[bytes.length - 10] ^= 0xff;
+    writeFileSync(video, bytes);
+    const bad = tf('verify', project);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/changed/);
+  });
+
+  it('prints one clear line and no stack for errors, the stack with --debug', () => {
+    const dir = tempDir();
+    const missing = tf('info', path.join(dir, 'none.tellframe'));
+    expect(missing.code).not.toBe(0);
+    expect(missing.err.trim().split('\n')).toHaveLength(1);
+    expect(missing.err).toMatch(/^tellframe: No project at/);
+    expect(missing.err).not.toMatch(/\n\s+at /);
+    const debug = tf('--debug', 'info', path.join(dir, 'none.tellframe'));
+    expect(debug.err).toMatch(/\n\s+at /);
+
+    const project = path.join(dir, 'p.tellframe');
+    tf('init', project);
+    expect(tf('init', project).err).toMatch(/already exists/);
+    const range = tf('frame', project, '1', '5', '--out', path.join(dir, 'x.png'));
+    expect(range.code).toBe(1);
+    expect(range.err).toMatch(/No video 1/);
+    const notNumber = tf('frame', project, '1', 'abc', '--out', path.join(dir, 'x.png'));
+    expect(notNumber.code).toBe(2);
+    expect(notNumber.err).toMatch(/whole number/);
+    expect(tf('bogus').code).not.toBe(0);
+  });
+
+  it('rejects frame indices past the end with the valid range', async () => {
+    const dir = tempDir();
+    const project = path.join(dir, 'p.tellframe');
+    tf('init', project);
+    tf('import', project, fx.odd_size.path);
+    const r = tf('frame', project, '1', '100000', '--out', path.join(dir, 'x.png'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/out of range/);
+  });
+});

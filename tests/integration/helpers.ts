@@ -1,0 +1,25 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { makeFixtures } from '../fixtures/videos';
+
+/** Fixtures are generated once per machine (cached) unless TELLFRAME_FIXTURES points elsewhere. */
+export function fixtureDir(): string {
+  return process.env.TELLFRAME_FIXTURES ?? path.join(tmpdir(), 'tellframe-fixtures-v1');
+}
+
+let fixtures: ReturnType<typeof makeFixtures> | null = null;
+export function getFixtures(): ReturnType<typeof makeFixtures> {
+  fixtures ??= makeFixtures(fixtureDir());
+  return fixtures;
+}
+
+export function tempDir(prefix = 'tellframe-test-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** A few indices worth checking in an n-frame video: the ends, the second frame, and some spread between. */
+export function sampleIndices(n: number, extra: number[] = []): number[] {
+  const picks = new Set([0, 1, n - 2, n - 1, Math.floor(n / 3), Math.floor(n / 2), Math.floor((2 * n) / 3), ...extra]);
+  return [...picks].filter((i) => i >= 0 && i < n).sort((a, b) => a - b);
+}
