@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // Chromium, so they get longer timeouts and run files one at a time per worker.
 export default defineConfig({
   test: {
+    reporters: ['default', './tests/summary-reporter.ts'],
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
       {

@@ -77,16 +77,4 @@ export interface TellframeClient {
   frameUrl(id: number, index: number): string;
 }
 
-/** Path part of a frame URL; each host prefixes its own scheme/origin and token. */
-export function framePath(id: number, index: number): string {
-  return `/frame/${id}/${index}.png`;
-}
-
-const FRAME_PATH = /^\/frame\/(\d{1,12})\/(\d{1,12})\.png$/;
-
-/** Parse a frame URL path back into its numbers; null for anything else. */
-export function parseFramePath(p: string): { id: number; index: number } | null {
-  const m = FRAME_PATH.exec(p);
-  if (!m) return null;
-  return { id: Number(m[1]), index: Number(m[2]) };
-}
+export { framePath, parseFramePath } from './frameUrl';

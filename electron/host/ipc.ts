@@ -1,5 +1,5 @@
 import { ipcMain, protocol, type IpcMainInvokeEvent } from 'electron';
-import { parseFramePath } from '../../shared/api';
+import { parseFramePath } from '../../shared/frameUrl';
 import { toErrorInfo, type ErrorInfo, type Result } from '../../shared/errors';
 import type { Core } from '../core/api';
 

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFramePath } from '../../shared/api';
+import { parseFramePath } from '../../shared/frameUrl';
 import { TellframeError, toErrorInfo } from '../../shared/errors';
 import type { Core } from '../core/api';
 

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { framePath } from '../../shared/api';
+import { framePath } from '../../shared/frameUrl';
 import type { ErrorInfo, Result } from '../../shared/errors';
 import type * as Host from '../host/ipc';
 import type { MenuEvent } from '../../renderer/global';
