@@ -54,7 +54,8 @@ describe('tellframe CLI', () => {
     expect(tf('verify', project).code).toBe(0);
     // Change one byte of the media: verify must fail.
     const bytes = readFileSync(video);
-    bytes[bytes.length - 10] ^= 0xff;
+    const at = bytes.length - 10;
+    bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
     writeFileSync(video, bytes);
     const bad = tf('verify', project);
     expect(bad.code).toBe(1);

@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { makeFixtures } from '../fixtures/videos';
+import { FIXTURE_VERSION, makeFixtures } from '../fixtures/videos';
 
 /** Fixtures are generated once per machine (cached) unless TELLFRAME_FIXTURES points elsewhere. */
 export function fixtureDir(): string {
-  return process.env.TELLFRAME_FIXTURES ?? path.join(tmpdir(), 'tellframe-fixtures-v1');
+  return process.env.TELLFRAME_FIXTURES ?? path.join(tmpdir(), `tellframe-fixtures-v${FIXTURE_VERSION}`);
 }
 
 let fixtures: ReturnType<typeof makeFixtures> | null = null;

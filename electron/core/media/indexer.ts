@@ -76,6 +76,27 @@ export async function decodeFrames(
   return { pts, key, reachedEnd };
 }
 
+/**
+ * Messages from the demuxer, not from the decoders ffprobe runs while it
+ * gathers stream info (a stream cut mid-GOP makes the H.264 decoder complain
+ * about missing parameter sets; the head check covers that).
+ */
+export function demuxerMessages(stderr: string): string[] {
+  return stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Last message repeated/.test(l))
+    .filter((l) => {
+      const tag = /^\[([\w,-]+) @ [0-9a-fx]+\]/.exec(l)?.[1];
+      return !tag || !DECODER_TAGS.has(tag);
+    });
+}
+
+const DECODER_TAGS = new Set([
+  'h264', 'hevc', 'vp8', 'vp9', 'av1', 'libdav1d', 'libaom-av1', 'mpeg2video', 'mpeg1video', 'mpeg4', 'mjpeg', 'prores', 'dnxhd',
+  'aac', 'mp3', 'mp3float', 'ac3', 'eac3', 'opus', 'libopus', 'vorbis', 'flac', 'pcm_s16le', 'dca', 'truehd', 'mp2', 'mp2float',
+]);
+
 async function readPackets(bins: FfmpegPaths, file: string, video: VideoStreamInfo, signal?: AbortSignal) {
   const res = await runProcess(
     bins.ffprobe,
@@ -119,16 +140,17 @@ export async function indexFrames(
     readPackets(bins, file, video, opts.signal),
     decodeFrames(bins, file, video, { signal: opts.signal, maxFrames: headFrames }),
   ]);
+  if (/partial file|truncat/i.test(packetsRes.stderr)) {
+    throw new TellframeError('TRUNCATED', `The file is truncated: ${lastErrorLine(packetsRes.stderr).replace(/^\[.*?\]\s*/, '')}.`);
+  }
   if (head.pts.length === 0) throw new TellframeError('NOT_A_VIDEO', 'The video stream has no decodable frame.');
   if (head.reachedEnd) {
     return { timeBase, pts: head.pts, key: head.key, method: 'decode', notes: ['short stream: decoded in full'] };
   }
-  if (/partial file|truncat/i.test(packetsRes.stderr)) {
-    throw new TellframeError('TRUNCATED', `The file is truncated: ${lastErrorLine(packetsRes.stderr).replace(/^\[.*?\]\s*/, '')}.`);
-  }
   const pred = predictFromPackets(packetsRes.packets, video.codec, video.fieldOrder);
   const untrusted = [...pred.untrusted];
-  if (packetsRes.stderr.trim()) untrusted.push(`demuxer reported: ${lastErrorLine(packetsRes.stderr)}`);
+  const demuxerSaid = demuxerMessages(packetsRes.stderr);
+  if (demuxerSaid.length) untrusted.push(`demuxer reported: ${demuxerSaid[demuxerSaid.length - 1]}`);
   if (untrusted.length) return full(untrusted);
   const spliced = spliceHead(pred.frames, head);
   if (!spliced) return full(['decoded head does not line up with the packets']);
