@@ -35,7 +35,7 @@ export interface ImportOptions {
 
 const IMAGE_FORMATS = /^(image2|png_pipe|jpeg_pipe|bmp_pipe|gif|webp_pipe|tiff_pipe|apng|gif_pipe|svg_pipe|ppm_pipe|pgm_pipe)$/;
 
-function fsError(err: unknown, file: string): TellframeError {
+export function fsError(err: unknown, file: string): TellframeError {
   const e = err as NodeJS.ErrnoException;
   if (err instanceof TellframeError) return err;
   const map: Record<string, [ErrorCode, string]> = {
