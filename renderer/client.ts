@@ -29,7 +29,7 @@ export function webClient(token: string): TellframeClient {
       if (!result.ok) throw new ApiError(result.error.code, result.error.message);
       return result.value;
     },
-    frameUrl: (id, index) => `${framePath(id, index)}?${q}`,
+    frameUrl: (id, index, ext) => `${framePath(id, index, ext)}?${q}`,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FrameExt } from './frameUrl';
 import {
   AuditEntrySchema,
   FrameEntrySchema,
@@ -73,8 +74,8 @@ export function isMethod(name: unknown): name is Method {
 /** The client every host offers the renderer (window.tellframe in Electron). */
 export interface TellframeClient {
   call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>>;
-  /** URL of frame `index` of video `id` as PNG bytes. */
-  frameUrl(id: number, index: number): string;
+  /** URL of frame `index` of video `id`: PNG bytes, or raw RGBA for the player. */
+  frameUrl(id: number, index: number, ext?: FrameExt): string;
 }
 
-export { framePath, parseFramePath } from './frameUrl';
+export { framePath, parseFramePath, type FrameExt } from './frameUrl';

@@ -1,17 +1,29 @@
 /**
  * Frame bytes travel behind URLs, never as JSON. Each host prefixes its own
  * origin (tellframe://media in Electron, the loopback origin in the browser).
+ * `png` is a full-resolution PNG; `rgba` is raw RGBA (width × height × 4
+ * bytes, sizes in the x-frame-width / x-frame-height headers) for the player.
  * Kept free of zod so the sandboxed preload bundle stays small.
  */
-export function framePath(id: number, index: number): string {
-  return `/frame/${id}/${index}.png`;
+export type FrameExt = 'png' | 'rgba';
+
+export function framePath(id: number, index: number, ext: FrameExt = 'png'): string {
+  return `/frame/${id}/${index}.${ext}`;
 }
 
-const FRAME_PATH = /^\/frame\/(\d{1,12})\/(\d{1,12})\.png$/;
+const FRAME_PATH = /^\/frame\/(\d{1,12})\/(\d{1,12})\.(png|rgba)$/;
 
-/** Parse a frame URL path back into its numbers; null for anything else. */
-export function parseFramePath(p: string): { id: number; index: number } | null {
+/** Parse a frame URL path back into its parts; null for anything else. */
+export function parseFramePath(p: string): { id: number; index: number; ext: FrameExt } | null {
   const m = FRAME_PATH.exec(p);
   if (!m) return null;
-  return { id: Number(m[1]), index: Number(m[2]) };
+  return { id: Number(m[1]), index: Number(m[2]), ext: m[3] as FrameExt };
 }
+
+/** Response headers that describe a served frame. */
+export const FRAME_HEADERS = {
+  index: 'x-frame-index',
+  pts: 'x-frame-pts',
+  width: 'x-frame-width',
+  height: 'x-frame-height',
+} as const;

@@ -4,7 +4,9 @@ import { api, isMethod, type Method, type Output, type ParsedInput } from '../..
 import { TellframeError, toErrorInfo, type Result } from '../../shared/errors';
 import type { VideoSummary } from '../../shared/model';
 import { frameSeconds, ptsToSeconds } from '../../shared/time';
+import { FRAME_HEADERS, type FrameExt } from '../../shared/frameUrl';
 import { extractFrame, type ExtractedFrame, type FrameFormat } from './media/extract';
+import { FrameServer, type RawFrame, type VideoSource } from './media/frameServer';
 import { hashFile } from './media/hash';
 import { importPaths, type ImportProgress } from './media/importer';
 import { locateFfmpeg, type FfmpegPaths, type LocateOptions } from './media/locate';
@@ -15,6 +17,14 @@ export interface CoreOptions {
   /** Who is acting, for the audit log. */
   actor?: string;
   ffmpeg?: LocateOptions;
+  /** Decoded-frame cache bound in bytes (default 512 MiB, or TELLFRAME_FRAME_CACHE_MB). */
+  frameCacheBytes?: number;
+}
+
+/** Frame bytes as every host serves them. */
+export interface ServedFrame {
+  body: Buffer;
+  headers: Record<string, string> & { 'content-type': string };
 }
 
 /** Per-call context a host may pass: cancellation and progress. */
@@ -60,11 +70,16 @@ export class Core {
   private readonly locateOpts: LocateOptions;
   private binsCache: FfmpegPaths | null = null;
   private readonly frameCache = new Map<number, FrameTable>();
+  readonly frames: FrameServer;
 
   constructor(store: ProjectStore, opts: CoreOptions = {}) {
     this.store = store;
     this.actor = opts.actor ?? defaultActor();
     this.locateOpts = opts.ffmpeg ?? {};
+    const envMb = Number(process.env.TELLFRAME_FRAME_CACHE_MB);
+    this.frames = new FrameServer(() => this.bins, {
+      cacheBytes: opts.frameCacheBytes ?? (envMb > 0 ? envMb * 1024 * 1024 : undefined),
+    });
   }
 
   static open(projectPath: string, opts: CoreOptions = {}): Core {
@@ -77,6 +92,7 @@ export class Core {
   }
 
   close(): void {
+    this.frames.close();
     this.store.close();
   }
 
@@ -108,25 +124,44 @@ export class Core {
     return t;
   }
 
-  /** Exactly frame `index` of a video, as RGBA or PNG bytes. */
-  async frame(ref: string | number, index: number, format: FrameFormat = 'png', signal?: AbortSignal): Promise<ExtractedFrame> {
-    const row = this.resolveVideo(ref);
+  private source(row: MediaRow): VideoSource {
     const t = this.frameTable(row.id);
-    return extractFrame(
-      this.bins,
-      {
-        path: row.path,
-        streamIndex: row.stream_index,
-        width: row.width,
-        height: row.height,
-        timeBase: { num: row.tb_num, den: row.tb_den },
-        formatStartUs: row.format_start_us,
-        pts: t.pts,
-        key: t.key,
+    return {
+      id: row.id,
+      path: row.path,
+      streamIndex: row.stream_index,
+      width: row.width,
+      height: row.height,
+      timeBase: { num: row.tb_num, den: row.tb_den },
+      formatStartUs: row.format_start_us,
+      pts: t.pts,
+      key: t.key,
+    };
+  }
+
+  /** Exactly frame `index` through the frame server (cache, prefetch, decode runs). */
+  async rawFrame(ref: string | number, index: number, signal?: AbortSignal): Promise<RawFrame> {
+    return this.frames.frame(this.source(this.resolveVideo(ref)), index, signal);
+  }
+
+  /** What a host sends for a frame URL: PNG (single verified extraction) or raw RGBA (frame server). */
+  async frameBytes(id: number, index: number, ext: FrameExt, signal?: AbortSignal): Promise<ServedFrame> {
+    const f = ext === 'rgba' ? await this.rawFrame(id, index, signal) : await this.frame(id, index, 'png', signal);
+    return {
+      body: f.data,
+      headers: {
+        'content-type': ext === 'rgba' ? 'application/octet-stream' : 'image/png',
+        [FRAME_HEADERS.index]: String(f.index),
+        [FRAME_HEADERS.pts]: String(f.pts),
+        [FRAME_HEADERS.width]: String(f.width),
+        [FRAME_HEADERS.height]: String(f.height),
       },
-      index,
-      { format, signal },
-    );
+    };
+  }
+
+  /** Exactly frame `index` of a video, as RGBA or PNG bytes (one verified extraction). */
+  async frame(ref: string | number, index: number, format: FrameFormat = 'png', signal?: AbortSignal): Promise<ExtractedFrame> {
+    return extractFrame(this.bins, this.source(this.resolveVideo(ref)), index, { format, signal });
   }
 
   readonly handlers: Handlers = {

@@ -1,5 +1,5 @@
 import { ipcMain, protocol, type IpcMainInvokeEvent } from 'electron';
-import { parseFramePath } from '../../shared/frameUrl';
+import { FRAME_HEADERS, parseFramePath } from '../../shared/frameUrl';
 import { toErrorInfo, type ErrorInfo, type Result } from '../../shared/errors';
 import type { Core } from '../core/api';
 
@@ -96,7 +96,6 @@ export function registerMediaProtocol(opts: HostOptions): () => void {
     if (!core) return textResponse(404, NO_PROJECT.message, NO_PROJECT.code);
 
     const headers: Record<string, string> = {
-      'content-type': 'image/png',
       // Video ids are per project and the user can switch projects in place,
       // so the same URL can name another picture later: never cache it.
       'cache-control': 'no-store',
@@ -104,13 +103,15 @@ export function registerMediaProtocol(opts: HostOptions): () => void {
     const origin = request.headers.get('origin');
     if (origin && opts.isAppOrigin(origin)) {
       headers['access-control-allow-origin'] = origin;
+      headers['access-control-expose-headers'] = Object.values(FRAME_HEADERS).join(', ');
       headers['vary'] = 'origin';
     }
     try {
-      const frame = await core.frame(target.id, target.index, 'png', request.signal);
-      headers['x-frame-index'] = String(frame.index);
-      headers['x-frame-pts'] = String(frame.pts);
-      return new Response(new Uint8Array(frame.data), { status: 200, headers });
+      const served = await core.frameBytes(target.id, target.index, target.ext, request.signal);
+      return new Response(new Uint8Array(served.body), {
+        status: 200,
+        headers: { ...headers, ...served.headers },
+      });
     } catch (err) {
       const info = toErrorInfo(err);
       const status = info.code === 'NOT_FOUND' || info.code === 'FRAME_OUT_OF_RANGE' ? 404 : 500;

@@ -148,12 +148,8 @@ export async function startWebHost(core: Core, opts: WebHostOptions = {}): Promi
       const ac = new AbortController();
       res.on('close', () => ac.abort());
       try {
-        const f = await core.frame(frame.id, frame.index, 'png', ac.signal);
-        return send(res, 200, f.data, 'image/png', {
-          'cache-control': 'private, max-age=3600',
-          'x-frame-index': String(f.index),
-          'x-frame-pts': String(f.pts),
-        });
+        const served = await core.frameBytes(frame.id, frame.index, frame.ext, ac.signal);
+        return send(res, 200, served.body, served.headers['content-type'], { ...served.headers, 'cache-control': 'no-store' });
       } catch (err) {
         const info = toErrorInfo(err);
         if (info.code === 'ABORTED') return;

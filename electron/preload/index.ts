@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { framePath } from '../../shared/frameUrl';
+import { framePath, type FrameExt } from '../../shared/frameUrl';
 import type { ErrorInfo, Result } from '../../shared/errors';
 import type * as Host from '../host/ipc';
 import type { MenuEvent } from '../../renderer/global';
@@ -26,8 +26,8 @@ async function invoke(method: unknown, input: unknown): Promise<Result<unknown>>
   }
 }
 
-function frameUrl(id: number, index: number): string {
-  return MEDIA_ORIGIN + framePath(id, index);
+function frameUrl(id: number, index: number, ext: FrameExt = 'png'): string {
+  return MEDIA_ORIGIN + framePath(id, index, ext);
 }
 
 function isMenuEvent(value: unknown): value is MenuEvent {

@@ -130,3 +130,38 @@ export function lastErrorLine(stderr: string): string {
   const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   return lines[lines.length - 1] ?? '';
 }
+
+export interface TrackedProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code once the child has exited (never rejects). */
+  exited: Promise<number | null>;
+  kill(): void;
+}
+
+/**
+ * Spawn a long-running child whose stdout the caller reads itself (e.g. a
+ * decode pipe that is paused for back-pressure). It is registered like every
+ * other child and killed on abort.
+ */
+export function spawnTracked(bin: string, args: readonly string[], opts: { signal?: AbortSignal } = {}): TrackedProcess {
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  active.add(child);
+  const kill = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    // A paused stdout with unread bytes would hold back 'close' for ever.
+    child.stdout?.destroy();
+  };
+  opts.signal?.addEventListener('abort', kill, { once: true });
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('error', () => {
+      active.delete(child);
+      resolve(null);
+    });
+    child.on('close', (code) => {
+      active.delete(child);
+      opts.signal?.removeEventListener('abort', kill);
+      resolve(code);
+    });
+  });
+  return { child, exited, kill };
+}

@@ -1,0 +1,303 @@
+import { TellframeError } from '../../../shared/errors';
+import { extractFrame, keyFrameAtOrBefore, type ExtractSource } from './extract';
+import { FrameCache, type RawFrame } from './frameCache';
+import { parseShowinfoLine } from './frameIndex';
+import type { FfmpegPaths } from './locate';
+import { spawnTracked, type TrackedProcess } from './process';
+
+export type { RawFrame } from './frameCache';
+
+/** A video as the frame server needs it: its id plus what extraction needs. */
+export interface VideoSource extends ExtractSource {
+  id: number;
+}
+
+export interface FrameServerOptions {
+  /** Decoded-frame cache bound in bytes (default 512 MiB). */
+  cacheBytes?: number;
+  /** Frames decoded ahead of the cursor when stepping forward or playing (default 24). */
+  ahead?: number;
+  /** Frames kept behind the cursor for backward stepping (default 30). */
+  behind?: number;
+}
+
+interface Waiter {
+  resolve: (f: RawFrame) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * One sequential decode: ffmpeg from key frame `start` onward, raw RGBA on
+ * stdout, each frame's pts from showinfo on stderr (paired by order and
+ * checked against the index). It decodes up to `end` and then waits (stdout
+ * paused, so ffmpeg blocks): extending `end` resumes it. That makes it both
+ * the prefetcher and the playback pipe.
+ */
+class DecodeRun {
+  next: number;
+  end: number;
+  readonly waiters = new Map<number, Waiter[]>();
+  failed: Error | null = null;
+  finished = false;
+  lastUsed = Date.now();
+  private readonly proc: TrackedProcess;
+  private readonly frameBytes: number;
+  private readonly frames: Buffer[] = [];
+  private readonly ptsQueue: number[] = [];
+  private partial: Buffer | null = null;
+  private partialLen = 0;
+  private stderrRest = '';
+
+  constructor(
+    bins: FfmpegPaths,
+    readonly video: VideoSource,
+    readonly start: number,
+    end: number,
+    private readonly keepFrom: number,
+    private readonly cache: FrameCache,
+    private readonly onDone: (run: DecodeRun) => void,
+  ) {
+    this.next = start;
+    this.end = end;
+    this.frameBytes = video.width * video.height * 4;
+    this.proc = spawnTracked(bins.ffmpeg, runArgs(video, start));
+    const { child } = this.proc;
+    child.stdout!.on('data', (chunk: Buffer) => this.onStdout(chunk));
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => this.onStderr(text));
+    void this.proc.exited.then(() => {
+      this.drain();
+      this.finished = true;
+      const err = this.failed ?? new TellframeError('FFMPEG_FAILED', `The decode ended at frame ${this.next}.`);
+      for (const [, ws] of this.waiters) for (const w of ws) w.reject(err);
+      this.waiters.clear();
+      this.onDone(this);
+    });
+  }
+
+  get alive(): boolean {
+    return !this.finished && !this.failed;
+  }
+
+  /** Decode at least up to `index`, and resume if paused. */
+  extend(index: number): void {
+    this.lastUsed = Date.now();
+    const last = this.video.pts.length - 1;
+    this.end = Math.min(last, Math.max(this.end, index));
+    if (this.next <= this.end) this.proc.child.stdout?.resume();
+  }
+
+  wait(index: number, signal?: AbortSignal): Promise<RawFrame> {
+    this.extend(index);
+    return new Promise<RawFrame>((resolve, reject) => {
+      const list = this.waiters.get(index) ?? [];
+      const w: Waiter = { resolve, reject };
+      list.push(w);
+      this.waiters.set(index, list);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const ws = this.waiters.get(index);
+          if (ws) {
+            const i = ws.indexOf(w);
+            if (i >= 0) ws.splice(i, 1);
+            if (!ws.length) this.waiters.delete(index);
+          }
+          reject(new TellframeError('ABORTED', 'Cancelled.'));
+        },
+        { once: true },
+      );
+    });
+  }
+
+  kill(): void {
+    this.proc.kill();
+  }
+
+  private onStdout(chunk: Buffer): void {
+    let off = 0;
+    while (off < chunk.length) {
+      if (!this.partial) {
+        this.partial = Buffer.allocUnsafe(this.frameBytes);
+        this.partialLen = 0;
+      }
+      const n = Math.min(chunk.length - off, this.frameBytes - this.partialLen);
+      chunk.copy(this.partial, this.partialLen, off, off + n);
+      this.partialLen += n;
+      off += n;
+      if (this.partialLen === this.frameBytes) {
+        this.frames.push(this.partial);
+        this.partial = null;
+      }
+    }
+    this.drain();
+  }
+
+  private onStderr(text: string): void {
+    const lines = (this.stderrRest + text).split('\n');
+    this.stderrRest = lines.pop() ?? '';
+    for (const line of lines) {
+      const f = parseShowinfoLine(line);
+      if (f && f.pts !== null) this.ptsQueue.push(f.pts);
+    }
+    this.drain();
+  }
+
+  /** Pair decoded pictures with their pts, check them against the index, hand them out. */
+  private drain(): void {
+    while (this.frames.length && this.ptsQueue.length && !this.failed) {
+      const data = this.frames.shift()!;
+      const pts = this.ptsQueue.shift()!;
+      const index = this.next;
+      if (index >= this.video.pts.length || this.video.pts[index] !== pts) {
+        this.failed = new TellframeError('FRAME_MISMATCH', `Decode gave pts ${pts} where frame ${index} has pts ${this.video.pts[index]}.`);
+        this.kill();
+        return;
+      }
+      const frame: RawFrame = { index, pts, width: this.video.width, height: this.video.height, data };
+      if (index >= this.keepFrom || this.waiters.has(index)) this.cache.set(this.video.id, frame);
+      const ws = this.waiters.get(index);
+      if (ws) {
+        this.waiters.delete(index);
+        for (const w of ws) w.resolve(frame);
+      }
+      this.next++;
+      if (this.next >= this.video.pts.length) {
+        this.kill();
+        return;
+      }
+      if (this.next > this.end && !this.waiters.size) this.proc.child.stdout?.pause();
+    }
+  }
+}
+
+function runArgs(v: VideoSource, start: number): string[] {
+  const args = ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info'];
+  if (start > 0) {
+    const keyUs = Math.round((v.pts[start]! * v.timeBase.num * 1e6) / v.timeBase.den);
+    args.push('-ss', ((keyUs - v.formatStartUs + 1) / 1e6).toFixed(6), '-noaccurate_seek');
+  }
+  args.push(
+    '-copyts', '-i', v.path,
+    '-map', `0:${v.streamIndex}`, '-an', '-sn', '-dn',
+    // Leading pictures of an open GOP (pts before the key frame) are dropped
+    // so the n-th picture out is frame start + n.
+    '-vf', `select=gte(pts\\,${v.pts[start]}),showinfo=checksum=0`,
+    '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1',
+  );
+  return args;
+}
+
+/**
+ * Serves decoded frames by exact index: a byte-bounded cache, sequential
+ * decode runs that prefetch ahead of the cursor (and serve playback),
+ * backward stepping that decodes a stretch of GOP once and keeps it, and
+ * cancellation: a request whose signal aborts is dropped, and runs nobody
+ * needs any more are stopped. Falls back to single verified extraction if a
+ * run cannot deliver.
+ */
+export class FrameServer {
+  readonly cache: FrameCache;
+  readonly ahead: number;
+  readonly behind: number;
+  private readonly runs = new Set<DecodeRun>();
+  private readonly cursor = new Map<number, number>();
+  stats = { hits: 0, misses: 0, runsStarted: 0 };
+
+  constructor(
+    private readonly bins: () => FfmpegPaths,
+    opts: FrameServerOptions = {},
+  ) {
+    this.cache = new FrameCache(opts.cacheBytes ?? 512 * 1024 * 1024);
+    this.ahead = opts.ahead ?? 24;
+    this.behind = opts.behind ?? 30;
+  }
+
+  /** Exactly frame i of video v as RGBA. */
+  async frame(v: VideoSource, i: number, signal?: AbortSignal): Promise<RawFrame> {
+    const n = v.pts.length;
+    if (!Number.isInteger(i) || i < 0 || i >= n) {
+      throw new TellframeError('FRAME_OUT_OF_RANGE', `Frame ${i} is out of range (the video has ${n} frames: 0–${n - 1}).`);
+    }
+    const prev = this.cursor.get(v.id);
+    const dir = prev === undefined || i >= prev ? 1 : -1;
+    this.cursor.set(v.id, i);
+    this.reap(v, i);
+
+    const hit = this.cache.get(v.id, i);
+    if (hit) {
+      this.stats.hits++;
+      this.prefetch(v, i, dir);
+      return hit;
+    }
+    this.stats.misses++;
+    const run = this.runFor(v, i) ?? this.startRun(v, keyFrameAtOrBefore(v.key, i), i + (dir > 0 ? this.ahead : 0), Math.max(0, i - this.behind));
+    let frame: RawFrame;
+    try {
+      frame = await run.wait(i, signal);
+    } catch (err) {
+      if ((err as TellframeError).code === 'ABORTED') throw err;
+      // The run could not deliver (e.g. a seek that lands wrong): extract alone, verified.
+      const single = await extractFrame(this.bins(), v, i, { format: 'rgba', signal });
+      frame = { index: i, pts: single.pts, width: single.width, height: single.height, data: single.data };
+      this.cache.set(v.id, frame);
+    }
+    this.prefetch(v, i, dir);
+    return frame;
+  }
+
+  /** A live run that will reach i soon enough to be worth waiting for. */
+  private runFor(v: VideoSource, i: number): DecodeRun | null {
+    const k = keyFrameAtOrBefore(v.key, i);
+    for (const r of this.runs) {
+      if (r.video.id !== v.id || !r.alive || i < r.next) continue;
+      if (i - r.next <= this.ahead * 2 || k <= r.next) return r;
+    }
+    return null;
+  }
+
+  private startRun(v: VideoSource, start: number, end: number, keepFrom: number): DecodeRun {
+    this.stats.runsStarted++;
+    const run = new DecodeRun(this.bins(), v, start, Math.min(end, v.pts.length - 1), keepFrom, this.cache, (r) => this.runs.delete(r));
+    this.runs.add(run);
+    return run;
+  }
+
+  /** Keep decoding ahead of a forward cursor; decode the stretch behind a backward one. */
+  private prefetch(v: VideoSource, i: number, dir: number): void {
+    const last = v.pts.length - 1;
+    if (dir > 0) {
+      const target = Math.min(last, i + this.ahead);
+      if (this.cache.has(v.id, target)) return;
+      const r = this.runFor(v, i + 1) ?? [...this.runs].find((x) => x.video.id === v.id && x.alive && x.next <= target && x.next > i);
+      if (r) r.extend(target);
+      else if (i < last) {
+        let from = i + 1;
+        while (from <= target && this.cache.has(v.id, from)) from++;
+        if (from <= target) this.startRun(v, keyFrameAtOrBefore(v.key, from), target, from);
+      }
+    } else {
+      const want = Math.max(0, i - Math.ceil(this.behind / 2));
+      if (this.cache.has(v.id, want) || i === 0) return;
+      const busy = [...this.runs].some((x) => x.video.id === v.id && x.alive && x.next <= want && x.end >= want);
+      if (busy) return;
+      const from = Math.max(0, i - this.behind);
+      this.startRun(v, keyFrameAtOrBefore(v.key, from), i - 1, from);
+    }
+  }
+
+  /** Stop runs nobody waits for whose range the cursor has left; at most a few at once. */
+  private reap(v: VideoSource, i: number): void {
+    for (const r of this.runs) {
+      if (r.waiters.size) continue;
+      const other = r.video.id !== v.id;
+      const left = i < r.start || i > r.end + this.ahead * 2;
+      if (other || left) r.kill();
+    }
+  }
+
+  close(): void {
+    for (const r of this.runs) r.kill();
+    this.runs.clear();
+  }
+}

@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Core } from '../../electron/core/api';
+import { processRegistry } from '../../electron/core/media/process';
+import { readCode, referenceDecode, VIDEO_FIXTURES } from '../fixtures/videos';
+import { getFixtures, tempDir } from './helpers';
+
+let core: Core;
+let fx: Awaited<ReturnType<typeof getFixtures>>;
+const ids = new Map<string, number>();
+
+beforeAll(async () => {
+  fx = await getFixtures();
+  core = Core.create(path.join(tempDir(), 'server.tellframe'), { actor: 'tester', frameCacheBytes: 8 * 1024 * 1024 });
+  const res = await core.call('media.import', { paths: VIDEO_FIXTURES.map((n) => fx[n].path) });
+  res.items.forEach((item, i) => {
+    if (!item.ok) throw new Error(item.error.message);
+    ids.set(VIDEO_FIXTURES[i]!, item.id);
+  });
+});
+afterAll(() => core?.close());
+
+describe('frame server', () => {
+  it.each(VIDEO_FIXTURES)('steps forward, backward and jumps exactly on %s', async (name) => {
+    const ref = await referenceDecode(fx[name].path);
+    const id = ids.get(name)!;
+    const n = ref.pts.length;
+    const path_: number[] = [0, 1, 2, 3, n - 1, n - 2, n - 3, Math.floor(n / 2), Math.floor(n / 2) - 1, Math.floor(n / 2) + 1, 5, 4];
+    for (const i of path_) {
+      const f = await core.rawFrame(id, i);
+      expect(f.index).toBe(i);
+      expect(f.pts).toBe(ref.pts[i]);
+      expect({ i, code: readCode(f.data, f.width, f.height) }).toEqual({ i, code: ref.codes[i] });
+    }
+  });
+
+  it('serves a forward walk from one sequential decode, not one decode per frame', async () => {
+    const id = ids.get('h264_bframes')!;
+    await core.rawFrame(id, 10);
+    const before = core.frames.stats.runsStarted;
+    for (let i = 11; i < 50; i++) await core.rawFrame(id, i);
+    expect(core.frames.stats.runsStarted - before).toBeLessThanOrEqual(2);
+  });
+
+  it('serves a backward walk mostly from kept frames', async () => {
+    const ref = await referenceDecode(fx.hevc_mkv.path);
+    const id = ids.get('hevc_mkv')!;
+    await core.rawFrame(id, 59);
+    const before = { ...core.frames.stats };
+    for (let i = 58; i >= 20; i--) {
+      const f = await core.rawFrame(id, i);
+      expect(readCode(f.data, f.width, f.height)).toBe(ref.codes[i]);
+      // A person steps no faster than key repeat; give prefetch a moment as they would.
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(core.frames.stats.misses - before.misses).toBeLessThan(10);
+    // Stretches of GOP are decoded once each, not once per step.
+    expect(core.frames.stats.runsStarted - before.runsStarted).toBeLessThan(6);
+  });
+
+  it('keeps the cache within its byte bound', async () => {
+    const id = ids.get('h264_444')!;
+    for (let i = 0; i < 40; i++) await core.rawFrame(id, i);
+    expect(core.frames.cache.bytes).toBeLessThanOrEqual(8 * 1024 * 1024);
+    expect(core.frames.cache.size).toBeGreaterThan(10);
+  });
+
+  it('drops cancelled requests and leaves no decode running for a left video', async () => {
+    const id = ids.get('vp9_mkv')!;
+    const ac = new AbortController();
+    const p = core.rawFrame(id, 45, ac.signal);
+    ac.abort();
+    await expect(p).rejects.toMatchObject({ code: 'ABORTED' });
+    // Moving to another video stops runs nobody waits for.
+    await core.rawFrame(ids.get('h264_bframes')!, 0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(processRegistry.size).toBeLessThanOrEqual(1);
+    core.frames.close();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(processRegistry.size).toBe(0);
+  });
+});
