@@ -1,11 +1,10 @@
 import { useSyncExternalStore } from 'react';
-import { FrameView } from './features/frame/FrameView';
 import { Library } from './features/library/Library';
+import { Player } from './features/player/Player';
 import type { Store } from './state/store';
 
 export function App({ store }: { store: Store }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
-  const selected = store.selected();
   return (
     <>
       <header>
@@ -14,7 +13,7 @@ export function App({ store }: { store: Store }) {
       </header>
       <main>
         <Library store={store} state={state} />
-        {selected ? <FrameView store={store} video={selected} frame={state.frame} /> : <div className="empty">Select a video.</div>}
+        {state.selectedId !== null ? <Player player={store.player} /> : <div className="empty">Select a video.</div>}
       </main>
     </>
   );

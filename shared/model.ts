@@ -73,6 +73,8 @@ export const VideoSummarySchema = z.object({
   duration: z.number(),
   /** frameCount / duration; a display figure, never used to locate frames. */
   avgFps: z.number(),
+  /** The stream's nominal rate (for timecode labels only), or null when unknown. */
+  frameRate: RationalSchema.nullable(),
   vfr: z.boolean(),
   timeBase: RationalSchema,
   /** pts of frame 0 in timeBase units. */

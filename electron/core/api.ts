@@ -3,7 +3,8 @@ import path from 'node:path';
 import { api, isMethod, type Method, type Output, type ParsedInput } from '../../shared/api';
 import { TellframeError, toErrorInfo, type Result } from '../../shared/errors';
 import type { VideoSummary } from '../../shared/model';
-import { frameSeconds, ptsToSeconds } from '../../shared/time';
+import { frameSeconds, ptsToSeconds, type Rational } from '../../shared/time';
+import { parseProbe } from './media/probe';
 import { FRAME_HEADERS, type FrameExt } from '../../shared/frameUrl';
 import { extractFrame, type ExtractedFrame, type FrameFormat } from './media/extract';
 import { FrameServer, type RawFrame, type VideoSource } from './media/frameServer';
@@ -35,6 +36,16 @@ export interface CallContext {
 
 type Handlers = { [M in Method]: (input: ParsedInput<M>, ctx: CallContext) => Promise<Output<M>> };
 
+function nominalRate(row: MediaRow): Rational | null {
+  try {
+    const v = parseProbe(row.probe_json).video;
+    const r = v?.avgFrameRate ?? v?.rFrameRate ?? null;
+    return r && r.num > 0 && r.den > 0 ? r : null;
+  } catch {
+    return null;
+  }
+}
+
 export function toSummary(row: MediaRow): VideoSummary {
   const tb = { num: row.tb_num, den: row.tb_den };
   const duration = ptsToSeconds(row.end_pts - row.first_pts, tb);
@@ -50,6 +61,7 @@ export function toSummary(row: MediaRow): VideoSummary {
     frameCount: row.frame_count,
     duration,
     avgFps: duration > 0 ? row.frame_count / duration : 0,
+    frameRate: nominalRate(row),
     vfr: row.vfr === 1,
     timeBase: tb,
     startPts: row.first_pts,

@@ -1,29 +1,30 @@
 import type { TellframeClient } from '../../shared/api';
 import type { VideoSummary } from '../../shared/model';
+import { PlayerController } from '../features/player/controller';
 
-/** App state lives outside React; components read it with useStore and change it through actions. */
+/** App state lives outside React; components read it with useSyncExternalStore and change it through actions. */
 export interface AppState {
   projectPath: string | null;
   videos: VideoSummary[];
   loading: boolean;
   error: string | null;
   selectedId: number | null;
-  frame: number;
 }
 
 type Listener = () => void;
 
 export function createStore(client: TellframeClient) {
-  let state: AppState = { projectPath: null, videos: [], loading: true, error: null, selectedId: null, frame: 0 };
+  let state: AppState = { projectPath: null, videos: [], loading: true, error: null, selectedId: null };
   const listeners = new Set<Listener>();
   const set = (patch: Partial<AppState>) => {
     state = { ...state, ...patch };
     for (const l of listeners) l();
   };
-  const selected = () => state.videos.find((v) => v.id === state.selectedId) ?? null;
+  const player = new PlayerController(client);
 
   return {
     client,
+    player,
     getState: () => state,
     subscribe(l: Listener) {
       listeners.add(l);
@@ -38,21 +39,14 @@ export function createStore(client: TellframeClient) {
         set({ loading: false, error: (err as Error).message });
       }
     },
+    /** Open a video in the player at a frame. */
     select(id: number, frame = 0) {
       const v = state.videos.find((x) => x.id === id);
       if (!v) return;
-      set({ selectedId: id, frame: Math.min(Math.max(0, frame), v.frameCount - 1) });
+      set({ selectedId: id });
+      void player.open(v, frame);
     },
-    /** Go to a frame of the selected video, clamped to its range. */
-    goTo(frame: number) {
-      const v = selected();
-      if (!v || !Number.isFinite(frame)) return;
-      set({ frame: Math.min(Math.max(0, Math.trunc(frame)), v.frameCount - 1) });
-    },
-    step(delta: number) {
-      this.goTo(state.frame + delta);
-    },
-    selected,
+    selected: () => state.videos.find((v) => v.id === state.selectedId) ?? null,
   };
 }
 

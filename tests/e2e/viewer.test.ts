@@ -3,15 +3,15 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
 import { startWebHost, type WebHost } from '../../electron/host/web';
-import { referenceDecode } from '../fixtures/videos';
+import { referenceDecode, VIDEO_FIXTURES } from '../fixtures/videos';
 import { getFixtures, tempDir } from '../integration/helpers';
 import { launchChromium } from './browser';
 
 /**
  * The browser mode end to end: the built renderer (out/web, `npm run
- * build:web`) served by the loopback host, driven in Debian's Chromium.
- * The canvas must show exactly the frame asked for: its pixels carry the
- * frame's own number.
+ * build:web`) served by the loopback host, driven in Debian's Chromium. The
+ * canvas must show exactly the frame the readout names: every fixture frame
+ * carries its own number in its pixels.
  */
 let core: Core;
 let host: WebHost;
@@ -19,14 +19,14 @@ let browser: Browser;
 let page: Page;
 let fx: Awaited<ReturnType<typeof getFixtures>>;
 const ids: Record<string, number> = {};
+export const shots = process.env.TELLFRAME_SHOTS ?? tempDir('tellframe-shots-');
 
-/** Read the number drawn in the top half of the canvas (see tests/fixtures). */
-async function canvasCode(p: Page): Promise<number> {
+/** The number drawn in the top half of the frame canvas (tests/fixtures/pixels.ts). */
+export async function canvasCode(p: Page): Promise<number> {
   return p.evaluate(() => {
-    const c = document.querySelector('canvas')!;
-    const ctx = c.getContext('2d')!;
+    const c = document.querySelector<HTMLCanvasElement>('[data-testid="frame-canvas"]')!;
     const { width, height } = c;
-    const data = ctx.getImageData(0, 0, width, height).data;
+    const data = c.getContext('2d')!.getImageData(0, 0, width, height).data;
     let code = 0;
     for (let b = 0; b < 16; b++) {
       const x = Math.floor(((b + 0.5) * width) / 16);
@@ -37,22 +37,26 @@ async function canvasCode(p: Page): Promise<number> {
   });
 }
 
-async function waitForFrame(p: Page, index: number): Promise<void> {
-  await p.waitForSelector(`canvas[data-frame="${index}"]`, { timeout: 30_000 });
+export async function shownIndex(p: Page): Promise<number> {
+  return Number(await p.locator('[data-testid="frame-index"]').textContent());
+}
+
+async function expectShown(p: Page, index: number, codes: number[]): Promise<void> {
+  await p.waitForFunction((i) => document.querySelector('[data-testid="frame-index"]')?.textContent === String(i), index, { timeout: 30_000 });
+  expect({ index, code: await canvasCode(p) }).toEqual({ index, code: codes[index] });
 }
 
 beforeAll(async () => {
   fx = await getFixtures();
   core = Core.create(path.join(tempDir(), 'e2e.tellframe'), { actor: 'tester' });
-  const res = await core.call('media.import', { paths: [fx.h264_bframes.path, fx.hevc_mkv.path] });
-  for (const [i, name] of ['h264_bframes', 'hevc_mkv'].entries()) {
-    const item = res.items[i]!;
+  const res = await core.call('media.import', { paths: VIDEO_FIXTURES.map((n) => fx[n].path) });
+  res.items.forEach((item, i) => {
     if (!item.ok) throw new Error(item.error.message);
-    ids[name] = item.id;
-  }
+    ids[VIDEO_FIXTURES[i]!] = item.id;
+  });
   host = await startWebHost(core);
   browser = await launchChromium();
-  page = await browser.newPage();
+  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
 });
 afterAll(async () => {
   await browser?.close();
@@ -66,33 +70,69 @@ describe('browser mode', () => {
     expect(res?.status()).toBe(401);
   });
 
-  it('lists the videos and shows exact frames while stepping', async () => {
+  it('lists the videos', async () => {
     await page.goto(host.url);
     await page.waitForSelector('tr[data-video-id]');
-    const rows = await page.locator('tbody tr').count();
-    expect(rows).toBe(2);
-    const ref = await referenceDecode(fx.h264_bframes.path);
-    await page.click(`tr[data-video-id="${ids.h264_bframes}"]`);
-    await waitForFrame(page, 0);
-    expect(await canvasCode(page)).toBe(ref.codes[0]);
-    await page.keyboard.press('ArrowRight');
-    await waitForFrame(page, 1);
-    expect(await canvasCode(page)).toBe(ref.codes[1]);
-    await page.keyboard.press('Shift+ArrowRight');
-    await waitForFrame(page, 11);
-    expect(await canvasCode(page)).toBe(ref.codes[11]);
-    await page.keyboard.press('End');
-    await waitForFrame(page, ref.pts.length - 1);
-    expect(await canvasCode(page)).toBe(ref.codes[ref.pts.length - 1]);
-    await expect.poll(() => page.locator('output[aria-label="Presentation timestamp"]').textContent()).toContain(`pts ${ref.pts[ref.pts.length - 1]}`);
-    await page.screenshot({ path: path.join(tempDir('tellframe-shot-'), 'viewer.png') });
+    expect(await page.locator('tbody tr').count()).toBe(VIDEO_FIXTURES.length);
   });
 
-  it('opens a deep link at the frame it names, on a codec <video> cannot play here (HEVC)', async () => {
-    const ref = await referenceDecode(fx.hevc_mkv.path);
-    const i = Math.floor(ref.pts.length / 2) + 1;
-    await page.goto(`${host.url}&video=${ids.hevc_mkv}&frame=${i}`);
-    await waitForFrame(page, i);
-    expect(await canvasCode(page)).toBe(ref.codes[i]);
+  it.each(VIDEO_FIXTURES)('steps, jumps, plays and pauses frame-exactly on %s', async (name) => {
+    const ref = await referenceDecode(fx[name].path);
+    const n = ref.pts.length;
+    await page.click(`tr[data-video-id="${ids[name]}"]`);
+    await expectShown(page, 0, ref.codes);
+    for (const i of [1, 2, 3]) {
+      await page.keyboard.press('ArrowRight');
+      await expectShown(page, i, ref.codes);
+    }
+    await page.keyboard.press('ArrowLeft');
+    await expectShown(page, 2, ref.codes);
+    await page.keyboard.press('Shift+ArrowRight');
+    await expectShown(page, 12, ref.codes);
+    await page.keyboard.press('End');
+    await expectShown(page, n - 1, ref.codes);
+    await page.keyboard.press('ArrowLeft');
+    await expectShown(page, n - 2, ref.codes);
+    await page.keyboard.press('g');
+    const mid = Math.floor(n / 2) + 1;
+    await page.fill('input[aria-label="Frame or time"]', String(mid));
+    await page.keyboard.press('Enter');
+    await expectShown(page, mid, ref.codes);
+    await page.keyboard.press('Home');
+    await expectShown(page, 0, ref.codes);
+    // Play for a moment, pause: whatever frame is named must be the frame shown.
+    await page.keyboard.press('Space');
+    await page.waitForTimeout(400);
+    await page.keyboard.press('Space');
+    await page.waitForTimeout(100);
+    const at = await shownIndex(page);
+    expect(at).toBeGreaterThan(0);
+    expect(await canvasCode(page)).toBe(ref.codes[at]);
+    if (name === 'h264_bframes' || name === 'hevc_mkv') await page.screenshot({ path: path.join(shots, `player-${name}.png`) });
+  });
+
+  it('opens a deep link at the frame it names', async () => {
+    const ref = await referenceDecode(fx.ts_cut_mid_gop.path);
+    const i = Math.floor(ref.pts.length / 2) + 3;
+    await page.goto(`${host.url}&video=${ids.ts_cut_mid_gop}&frame=${i}`);
+    await expectShown(page, i, ref.codes);
+  });
+
+  it('goes to a time, and shows the keyboard help', async () => {
+    const ref = await referenceDecode(fx.h264_vfr.path);
+    await page.click(`tr[data-video-id="${ids.h264_vfr}"]`);
+    await expectShown(page, 0, ref.codes);
+    // 1.0 s after frame 0 on the VFR file: the frame whose stored pts starts at or before it.
+    const t0 = ref.pts[0]!;
+    const expected = ref.pts.findLastIndex((p) => (p - t0) / 1000 <= 1.0);
+    await page.keyboard.press('g');
+    await page.fill('input[aria-label="Frame or time"]', '1.0s');
+    await page.keyboard.press('Enter');
+    await expectShown(page, expected, ref.codes);
+    await page.keyboard.press('?');
+    await expect.poll(() => page.locator('[role="dialog"][aria-label="Keyboard shortcuts"]').count()).toBe(1);
+    await page.screenshot({ path: path.join(shots, 'help.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[role="dialog"][aria-label="Keyboard shortcuts"]').count()).toBe(0);
   });
 });

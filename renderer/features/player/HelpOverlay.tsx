@@ -1,0 +1,36 @@
+export const SHORTCUTS: [string, string][] = [
+  ['← / →  or  , / .', 'previous / next frame'],
+  ['Shift + ← / →', '10 frames back / forward'],
+  ['Home / End', 'first / last frame'],
+  ['Space', 'play / pause'],
+  ['J / K / L', 'play backward (faster) / pause / play forward (faster)'],
+  ['G', 'go to a frame or a time'],
+  ['+ / − / 0', 'zoom in / out / fit (Ctrl + wheel zooms, drag pans)'],
+  ['?', 'this help'],
+  ['Esc', 'close dialogs'],
+];
+
+export function HelpOverlay({ onClose }: { onClose: () => void }) {
+  return (
+    <div className="overlay" role="dialog" aria-label="Keyboard shortcuts" onClick={onClose}>
+      <div className="help" onClick={(e) => e.stopPropagation()}>
+        <h2>Keyboard shortcuts</h2>
+        <table>
+          <tbody>
+            {SHORTCUTS.map(([k, what]) => (
+              <tr key={k}>
+                <th scope="row">
+                  <kbd>{k}</kbd>
+                </th>
+                <td>{what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button type="button" onClick={onClose} autoFocus>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,263 @@
+import type { TellframeClient } from '../../../shared/api';
+import type { VideoSummary } from '../../../shared/model';
+import { frameAtSeconds, frameSeconds, parseTimecode, type Rational } from '../../../shared/time';
+import { FrameLoader, type LoadedFrame } from './frameLoader';
+
+export interface PlayerState {
+  video: VideoSummary | null;
+  /** The frame whose pixels are on the canvas (null before the first draw). */
+  shown: number | null;
+  shownPts: number | null;
+  /** The frame asked for last; differs from `shown` while it loads. */
+  requested: number;
+  playing: boolean;
+  /** Playback rate; negative plays backwards (J). */
+  rate: number;
+  loopIn: number | null;
+  loopOut: number | null;
+  /** null = fit to view; otherwise CSS pixels per frame pixel. */
+  zoom: number | null;
+  error: string | null;
+}
+
+export const SPEEDS = [0.1, 0.25, 0.5, 1, 1.5, 2, 4];
+export const MAX_FRAMES_PER_CALL = 100_000;
+
+type Listener = () => void;
+
+/**
+ * The player's model, outside React: which frame is asked for, which is on
+ * screen, playback. Pixels go straight from the loader to the canvas; the
+ * state (and so the frame-index readout) changes only after they are drawn.
+ */
+export class PlayerController {
+  readonly loader: FrameLoader;
+  private state: PlayerState = {
+    video: null, shown: null, shownPts: null, requested: 0, playing: false, rate: 1, loopIn: null, loopOut: null, zoom: null, error: null,
+  };
+  private listeners = new Set<Listener>();
+  private canvas: HTMLCanvasElement | null = null;
+  private pts: number[] = [];
+  private keys: boolean[] = [];
+  private raf = 0;
+  private clock: { t0: number; sec0: number } | null = null;
+  private lastDir: 1 | -1 = 1;
+
+  constructor(private readonly client: TellframeClient) {
+    this.loader = new FrameLoader(client);
+  }
+
+  getState = (): PlayerState => this.state;
+  subscribe = (l: Listener): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+  private set(patch: Partial<PlayerState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  attach(canvas: HTMLCanvasElement | null): void {
+    this.canvas = canvas;
+    const f = this.state.shown !== null ? this.loader.peek(this.state.shown) : undefined;
+    if (f) this.draw(f);
+  }
+
+  get framePts(): readonly number[] {
+    return this.pts;
+  }
+  isKey(i: number): boolean {
+    return this.keys[i] ?? false;
+  }
+  get timeBase(): Rational {
+    return this.state.video?.timeBase ?? { num: 1, den: 1 };
+  }
+  seconds(i: number): number {
+    return this.pts.length ? frameSeconds(this.pts, i, this.timeBase) : 0;
+  }
+
+  /** Open a video at a frame: load its index (pts, key flags), then show the frame. */
+  async open(video: VideoSummary, frame = 0): Promise<void> {
+    this.pause();
+    this.loader.setVideo(video.id, video.frameCount);
+    this.pts = [];
+    this.keys = [];
+    const target = Math.min(Math.max(0, Math.trunc(frame) || 0), video.frameCount - 1);
+    this.set({ video, shown: null, shownPts: null, requested: target, error: null, loopIn: null, loopOut: null });
+    const first = this.show(target);
+    for (let from = 0; from < video.frameCount; from += MAX_FRAMES_PER_CALL) {
+      const rows = await this.client.call('media.frames', { id: video.id, from, count: MAX_FRAMES_PER_CALL });
+      if (this.state.video?.id !== video.id) return;
+      for (const r of rows) {
+        this.pts.push(r.pts);
+        this.keys.push(r.key);
+      }
+    }
+    await first;
+  }
+
+  private draw(f: LoadedFrame): void {
+    const c = this.canvas;
+    if (!c) return;
+    if (c.width !== f.image.width || c.height !== f.image.height) {
+      c.width = f.image.width;
+      c.height = f.image.height;
+    }
+    c.getContext('2d')!.putImageData(f.image, 0, 0);
+    this.set({ shown: f.index, shownPts: f.pts, error: null });
+  }
+
+  /** Ask for frame i; draw it when its pixels arrive unless something newer was asked for meanwhile. */
+  async show(i: number): Promise<void> {
+    const v = this.state.video;
+    if (!v) return;
+    const target = Math.min(Math.max(0, Math.trunc(i)), v.frameCount - 1);
+    const prev = this.state.shown ?? target;
+    if (target !== prev) this.lastDir = target > prev ? 1 : -1;
+    if (this.state.requested !== target) this.set({ requested: target });
+    const cached = this.loader.peek(target);
+    if (cached) {
+      this.draw(cached);
+      this.loader.prefetch(target, this.lastDir);
+      return;
+    }
+    try {
+      const f = await this.loader.get(target);
+      if (this.state.requested === target && this.state.video?.id === v.id) this.draw(f);
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') return;
+      if (this.state.requested === target) this.set({ error: (err as Error).message });
+      return;
+    }
+    this.loader.prefetch(target, this.lastDir);
+  }
+
+  step(delta: number): void {
+    this.pause();
+    void this.show(this.state.requested + delta);
+  }
+  goTo(i: number): void {
+    this.pause();
+    void this.show(i);
+  }
+  /** Go to the frame on screen at `seconds` after frame 0 (from stored pts). */
+  goToTime(seconds: number): void {
+    if (!this.pts.length) return;
+    this.goTo(frameAtSeconds(this.pts, this.timeBase, seconds));
+  }
+
+  /**
+   * "123" is a frame; "12.5s", "1:02.5" or "00:01:02:05" is a time. Returns
+   * an error message for anything else.
+   */
+  goToInput(text: string): string | null {
+    const t = text.trim();
+    const v = this.state.video;
+    if (!v || !t) return 'Type a frame number or a time.';
+    if (/^\d+$/.test(t)) {
+      const i = Number(t);
+      if (i >= v.frameCount) return `The last frame is ${v.frameCount - 1}.`;
+      this.goTo(i);
+      return null;
+    }
+    try {
+      const secs = /^\d+(\.\d+)?s$/.test(t) ? Number(t.slice(0, -1)) : parseTimecode(t, v.frameRate ?? { num: 25, den: 1 });
+      this.goToTime(secs);
+      return null;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+
+  setZoom(zoom: number | null): void {
+    this.set({ zoom: zoom === null ? null : Math.min(64, Math.max(0.05, zoom)) });
+  }
+
+  setLoop(inFrame: number | null, outFrame: number | null): void {
+    this.set({ loopIn: inFrame, loopOut: outFrame });
+  }
+
+  // Playback: a display-refresh loop that maps the clock to a media time and
+  // that time to a frame by the stored pts (never time × fps). Frames not yet
+  // decoded are skipped, not waited for, so playback keeps real time.
+  play(rate = this.state.rate || 1): void {
+    const v = this.state.video;
+    if (!v || !this.pts.length) return;
+    const from = this.state.shown ?? 0;
+    const atEnd = rate > 0 ? from >= v.frameCount - 1 : from <= 0;
+    const start = atEnd ? (rate > 0 ? (this.state.loopIn ?? 0) : (this.state.loopOut ?? v.frameCount - 1)) : from;
+    this.clock = { t0: performance.now(), sec0: this.seconds(start) };
+    this.set({ playing: true, rate });
+    cancelAnimationFrame(this.raf);
+    this.raf = requestAnimationFrame(this.tick);
+  }
+
+  pause(): void {
+    if (!this.state.playing) return;
+    cancelAnimationFrame(this.raf);
+    this.clock = null;
+    this.set({ playing: false });
+  }
+
+  toggle(): void {
+    if (this.state.playing) this.pause();
+    else this.play(this.state.rate || 1);
+  }
+
+  setRate(rate: number): void {
+    const wasPlaying = this.state.playing;
+    if (wasPlaying) this.pause();
+    this.set({ rate });
+    if (wasPlaying) this.play(rate);
+  }
+
+  /** J/K/L: L plays forward and speeds up, J backward, K pauses. */
+  shuttle(key: 'j' | 'k' | 'l'): void {
+    if (key === 'k') return this.pause();
+    const dir = key === 'l' ? 1 : -1;
+    const cur = this.state.playing ? this.state.rate : 0;
+    const next = Math.sign(cur) === dir ? Math.min(4, Math.abs(cur) * 2) * dir : dir;
+    if (this.state.playing) this.pause();
+    this.play(next);
+  }
+
+  private tick = (now: number): void => {
+    const v = this.state.video;
+    if (!v || !this.clock || !this.state.playing) return;
+    const rate = this.state.rate;
+    let sec = this.clock.sec0 + ((now - this.clock.t0) / 1000) * rate;
+    const lo = this.state.loopIn ?? 0;
+    const hi = this.state.loopOut ?? v.frameCount - 1;
+    const loSec = this.seconds(lo);
+    const hiSec = this.seconds(hi);
+    const looping = this.state.loopIn !== null || this.state.loopOut !== null;
+    if (rate > 0 && sec > hiSec + (this.seconds(Math.min(hi + 1, v.frameCount - 1)) - hiSec || 0.04)) {
+      if (!looping) {
+        void this.show(hi);
+        return this.pause();
+      }
+      this.clock = { t0: now, sec0: loSec };
+      sec = loSec;
+    } else if (rate < 0 && sec < loSec) {
+      if (!looping) {
+        void this.show(lo);
+        return this.pause();
+      }
+      this.clock = { t0: now, sec0: hiSec };
+      sec = hiSec;
+    }
+    const target = Math.min(hi, Math.max(lo, frameAtSeconds(this.pts, this.timeBase, sec)));
+    if (target !== this.state.shown) {
+      this.lastDir = rate > 0 ? 1 : -1;
+      const f = this.loader.peek(target);
+      if (f) {
+        this.set({ requested: target });
+        this.draw(f);
+        this.loader.prefetch(target, this.lastDir);
+      } else if (this.state.requested !== target) {
+        void this.show(target);
+      }
+    }
+    this.raf = requestAnimationFrame(this.tick);
+  };
+}

@@ -1,0 +1,146 @@
+import type { TellframeClient } from '../../../shared/api';
+import { FRAME_HEADERS } from '../../../shared/frameUrl';
+
+/** A frame ready to draw: its pixels already wrapped as ImageData. */
+export interface LoadedFrame {
+  index: number;
+  pts: number;
+  image: ImageData;
+}
+
+/**
+ * Fetches exact frames (raw RGBA from the host's frame server) and keeps the
+ * ones near the cursor in a byte-bounded cache, so a step is a draw, not a
+ * round trip. Requests the user has moved past are aborted; prefetch runs at
+ * most two fetches at a time, so holding a key never builds a queue.
+ */
+export class FrameLoader {
+  private cache = new Map<number, LoadedFrame>();
+  private bytes = 0;
+  private inflight = new Map<number, { promise: Promise<LoadedFrame>; ac: AbortController; prefetch: boolean }>();
+  private videoId: number | null = null;
+  private frameCount = 0;
+  private wanted: number[] = [];
+
+  constructor(
+    private readonly client: TellframeClient,
+    private readonly maxBytes = 384 * 1024 * 1024,
+    private readonly prefetchDepth = 12,
+  ) {}
+
+  setVideo(id: number, frameCount: number): void {
+    if (id === this.videoId) return;
+    for (const f of this.inflight.values()) f.ac.abort();
+    this.inflight.clear();
+    this.cache.clear();
+    this.bytes = 0;
+    this.videoId = id;
+    this.frameCount = frameCount;
+  }
+
+  peek(index: number): LoadedFrame | undefined {
+    const f = this.cache.get(index);
+    if (f) {
+      this.cache.delete(index);
+      this.cache.set(index, f);
+    }
+    return f;
+  }
+
+  /** Frame `index`, from the cache or the host. Aborts other non-prefetch requests: only the newest wish counts. */
+  get(index: number): Promise<LoadedFrame> {
+    const hit = this.peek(index);
+    if (hit) return Promise.resolve(hit);
+    for (const [i, f] of this.inflight) {
+      if (i !== index && !f.prefetch) {
+        f.ac.abort();
+        this.inflight.delete(i);
+      }
+    }
+    const existing = this.inflight.get(index);
+    if (existing) {
+      existing.prefetch = false;
+      return existing.promise;
+    }
+    return this.fetch(index, false);
+  }
+
+  /** Warm the cache around `index` in the direction of travel. */
+  prefetch(index: number, dir: 1 | -1): void {
+    const want: number[] = [];
+    for (let d = 1; d <= this.prefetchDepth; d++) {
+      const i = index + d * dir;
+      if (i < 0 || i >= this.frameCount) break;
+      if (!this.cache.has(i)) want.push(i);
+    }
+    // One frame the other way, for a change of mind.
+    const back = index - dir;
+    if (back >= 0 && back < this.frameCount && !this.cache.has(back)) want.push(back);
+    this.wanted = want;
+    for (const [i, f] of this.inflight) {
+      if (f.prefetch && !want.includes(i)) {
+        f.ac.abort();
+        this.inflight.delete(i);
+      }
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    let running = [...this.inflight.values()].filter((f) => f.prefetch).length;
+    for (const i of this.wanted) {
+      if (running >= 2) break;
+      if (this.cache.has(i) || this.inflight.has(i)) continue;
+      running++;
+      this.fetch(i, true).catch(() => undefined);
+    }
+  }
+
+  private fetch(index: number, prefetch: boolean): Promise<LoadedFrame> {
+    const id = this.videoId;
+    if (id === null) return Promise.reject(new Error('No video.'));
+    const ac = new AbortController();
+    const promise = (async () => {
+      const res = await fetch(this.client.frameUrl(id, index, 'rgba'), { signal: ac.signal });
+      if (!res.ok) {
+        let message = `Frame ${index} could not be decoded (${res.status}).`;
+        try {
+          const body = (await res.json()) as { error?: { message?: string } };
+          if (body.error?.message) message = body.error.message;
+        } catch {
+          /* not JSON */
+        }
+        throw new Error(message);
+      }
+      const width = Number(res.headers.get(FRAME_HEADERS.width));
+      const height = Number(res.headers.get(FRAME_HEADERS.height));
+      const pts = Number(res.headers.get(FRAME_HEADERS.pts));
+      const buf = await res.arrayBuffer();
+      const frame: LoadedFrame = { index, pts, image: new ImageData(new Uint8ClampedArray(buf), width, height) };
+      if (this.videoId === id) this.store(frame);
+      return frame;
+    })();
+    this.inflight.set(index, { promise, ac, prefetch });
+    void promise
+      .finally(() => {
+        if (this.inflight.get(index)?.ac === ac) this.inflight.delete(index);
+        if (prefetch) this.pump();
+      })
+      .catch(() => undefined);
+    return promise;
+  }
+
+  private store(frame: LoadedFrame): void {
+    const size = frame.image.data.byteLength;
+    const old = this.cache.get(frame.index);
+    if (old) this.bytes -= old.image.data.byteLength;
+    this.cache.delete(frame.index);
+    this.cache.set(frame.index, frame);
+    this.bytes += size;
+    for (const [i, f] of this.cache) {
+      if (this.bytes <= this.maxBytes || this.cache.size <= 1) break;
+      this.cache.delete(i);
+      this.bytes -= f.image.data.byteLength;
+    }
+  }
+}
