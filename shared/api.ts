@@ -45,6 +45,14 @@ export const api = {
     input: z.object({ id: VideoId, from: z.number().int().min(0).default(0), count: z.number().int().min(1).max(100_000).default(1000) }).strict(),
     output: z.array(FrameEntrySchema),
   },
+  /**
+   * Decode a frame into the host's frame cache without sending it (e.g. frame
+   * 0 of a video the pointer is over), so opening it is a transfer, not a decode.
+   */
+  'media.prefetch': {
+    input: z.object({ id: VideoId, index: z.number().int().min(0).default(0) }).strict(),
+    output: z.object({ cached: z.boolean() }),
+  },
   'labels.list': {
     input: z.object({}).strict(),
     output: z.array(LabelSchema),

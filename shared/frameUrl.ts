@@ -3,6 +3,8 @@
  * origin (tellframe://media in Electron, the loopback origin in the browser).
  * `png` is a full-resolution PNG; `rgba` is raw RGBA (width × height × 4
  * bytes, sizes in the x-frame-width / x-frame-height headers) for the player.
+ * A `prefetch=1` query marks a request that only warms a client cache; its
+ * `cursor=N` says which frame the user is on.
  * Kept free of zod so the sandboxed preload bundle stays small.
  */
 export type FrameExt = 'png' | 'rgba';
@@ -27,3 +29,9 @@ export const FRAME_HEADERS = {
   width: 'x-frame-width',
   height: 'x-frame-height',
 } as const;
+
+/** The frame-server options a frame URL's query carries. */
+export function frameQuery(params: URLSearchParams): { prefetch: boolean; cursor?: number } {
+  const c = params.get('cursor');
+  return { prefetch: params.get('prefetch') === '1', ...(c && /^\d{1,12}$/.test(c) ? { cursor: Number(c) } : {}) };
+}

@@ -152,13 +152,13 @@ export class Core {
   }
 
   /** Exactly frame `index` through the frame server (cache, prefetch, decode runs). */
-  async rawFrame(ref: string | number, index: number, signal?: AbortSignal): Promise<RawFrame> {
-    return this.frames.frame(this.source(this.resolveVideo(ref)), index, signal);
+  async rawFrame(ref: string | number, index: number, signal?: AbortSignal, opts: { prefetch?: boolean; cursor?: number } = {}): Promise<RawFrame> {
+    return this.frames.frame(this.source(this.resolveVideo(ref)), index, signal, opts);
   }
 
   /** What a host sends for a frame URL: PNG (single verified extraction) or raw RGBA (frame server). */
-  async frameBytes(id: number, index: number, ext: FrameExt, signal?: AbortSignal): Promise<ServedFrame> {
-    const f = ext === 'rgba' ? await this.rawFrame(id, index, signal) : await this.frame(id, index, 'png', signal);
+  async frameBytes(id: number, index: number, ext: FrameExt, signal?: AbortSignal, opts: { prefetch?: boolean; cursor?: number } = {}): Promise<ServedFrame> {
+    const f = ext === 'rgba' ? await this.rawFrame(id, index, signal, opts) : await this.frame(id, index, 'png', signal);
     return {
       body: f.data,
       headers: {
@@ -205,6 +205,12 @@ export class Core {
         out.push({ index: i, pts: t.pts[i]!, time: frameSeconds(t.pts, i, tb), key: t.key[i]! });
       }
       return out;
+    },
+    'media.prefetch': async ({ id, index }, ctx) => {
+      const row = this.resolveVideo(id);
+      if (this.frames.cache.has(row.id, index)) return { cached: true };
+      await this.frames.frame(this.source(row), Math.min(index, row.frame_count - 1), ctx.signal);
+      return { cached: true };
     },
     'labels.list': async () => this.store.labels(),
     'audit.list': async () => this.store.auditEntries(),

@@ -1,5 +1,5 @@
 import { ipcMain, protocol, type IpcMainInvokeEvent } from 'electron';
-import { FRAME_HEADERS, parseFramePath } from '../../shared/frameUrl';
+import { FRAME_HEADERS, frameQuery, parseFramePath } from '../../shared/frameUrl';
 import { toErrorInfo, type ErrorInfo, type Result } from '../../shared/errors';
 import type { Core } from '../core/api';
 
@@ -107,7 +107,7 @@ export function registerMediaProtocol(opts: HostOptions): () => void {
       headers['vary'] = 'origin';
     }
     try {
-      const served = await core.frameBytes(target.id, target.index, target.ext, request.signal);
+      const served = await core.frameBytes(target.id, target.index, target.ext, request.signal, frameQuery(url.searchParams));
       return new Response(new Uint8Array(served.body), {
         status: 200,
         headers: { ...headers, ...served.headers },

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFramePath } from '../../shared/frameUrl';
+import { frameQuery, parseFramePath } from '../../shared/frameUrl';
 import { TellframeError, toErrorInfo } from '../../shared/errors';
 import type { Core } from '../core/api';
 
@@ -148,7 +148,7 @@ export async function startWebHost(core: Core, opts: WebHostOptions = {}): Promi
       const ac = new AbortController();
       res.on('close', () => ac.abort());
       try {
-        const served = await core.frameBytes(frame.id, frame.index, frame.ext, ac.signal);
+        const served = await core.frameBytes(frame.id, frame.index, frame.ext, ac.signal, frameQuery(url.searchParams));
         return send(res, 200, served.body, served.headers['content-type'], { ...served.headers, 'cache-control': 'no-store' });
       } catch (err) {
         const info = toErrorInfo(err);

@@ -21,6 +21,7 @@ export function createStore(client: TellframeClient) {
     for (const l of listeners) l();
   };
   const player = new PlayerController(client);
+  const warmed = new Set<number>();
 
   return {
     client,
@@ -45,6 +46,12 @@ export function createStore(client: TellframeClient) {
       if (!v) return;
       set({ selectedId: id });
       void player.open(v, frame);
+    },
+    /** The pointer or focus is on a video: have its first frame decoded before it is opened. */
+    warm(id: number) {
+      if (warmed.has(id) || id === state.selectedId) return;
+      warmed.add(id);
+      client.call('media.prefetch', { id, index: 0 }).catch(() => warmed.delete(id));
     },
     selected: () => state.videos.find((v) => v.id === state.selectedId) ?? null,
   };

@@ -48,19 +48,25 @@ class DecodeRun {
   private partialLen = 0;
   private stderrRest = '';
 
+  /**
+   * Decoding starts at key frame `start`; pictures come out from `firstOut`
+   * on (the filter drops earlier ones before any pixel conversion, so a jump
+   * into the middle of a GOP converts and pipes only what it keeps).
+   */
   constructor(
     bins: FfmpegPaths,
     readonly video: VideoSource,
     readonly start: number,
+    firstOut: number,
     end: number,
-    private readonly keepFrom: number,
     private readonly cache: FrameCache,
     private readonly onDone: (run: DecodeRun) => void,
+    private readonly onIdle: (run: DecodeRun) => void,
   ) {
-    this.next = start;
-    this.end = end;
+    this.next = firstOut;
+    this.end = Math.max(end, firstOut);
     this.frameBytes = video.width * video.height * 4;
-    this.proc = spawnTracked(bins.ffmpeg, runArgs(video, start));
+    this.proc = spawnTracked(bins.ffmpeg, runArgs(video, start, firstOut));
     const { child } = this.proc;
     child.stdout!.on('data', (chunk: Buffer) => this.onStdout(chunk));
     child.stderr!.setEncoding('utf8');
@@ -104,6 +110,7 @@ class DecodeRun {
             if (!ws.length) this.waiters.delete(index);
           }
           reject(new TellframeError('ABORTED', 'Cancelled.'));
+          if (!this.waiters.size) this.onIdle(this);
         },
         { once: true },
       );
@@ -155,7 +162,7 @@ class DecodeRun {
         return;
       }
       const frame: RawFrame = { index, pts, width: this.video.width, height: this.video.height, data };
-      if (index >= this.keepFrom || this.waiters.has(index)) this.cache.set(this.video.id, frame);
+      this.cache.set(this.video.id, frame);
       const ws = this.waiters.get(index);
       if (ws) {
         this.waiters.delete(index);
@@ -171,7 +178,7 @@ class DecodeRun {
   }
 }
 
-function runArgs(v: VideoSource, start: number): string[] {
+function runArgs(v: VideoSource, start: number, firstOut: number): string[] {
   const args = ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info'];
   if (start > 0) {
     const keyUs = Math.round((v.pts[start]! * v.timeBase.num * 1e6) / v.timeBase.den);
@@ -180,9 +187,10 @@ function runArgs(v: VideoSource, start: number): string[] {
   args.push(
     '-copyts', '-i', v.path,
     '-map', `0:${v.streamIndex}`, '-an', '-sn', '-dn',
-    // Leading pictures of an open GOP (pts before the key frame) are dropped
-    // so the n-th picture out is frame start + n.
-    '-vf', `select=gte(pts\\,${v.pts[start]}),showinfo=checksum=0`,
+    // Pictures before firstOut (including leading pictures of an open GOP,
+    // whose pts precede the key frame) are dropped, so the n-th picture out
+    // is frame firstOut + n.
+    '-vf', `select=gte(pts\\,${v.pts[firstOut]}),showinfo=checksum=0`,
     '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1',
   );
   return args;
@@ -213,11 +221,32 @@ export class FrameServer {
     this.behind = opts.behind ?? 30;
   }
 
-  /** Exactly frame i of video v as RGBA. */
-  async frame(v: VideoSource, i: number, signal?: AbortSignal): Promise<RawFrame> {
+  /**
+   * Exactly frame i of video v as RGBA. A `prefetch` request (a client
+   * warming its own cache) neither moves the cursor nor triggers prefetch.
+   */
+  async frame(v: VideoSource, i: number, signal?: AbortSignal, opts: { prefetch?: boolean; cursor?: number } = {}): Promise<RawFrame> {
     const n = v.pts.length;
     if (!Number.isInteger(i) || i < 0 || i >= n) {
       throw new TellframeError('FRAME_OUT_OF_RANGE', `Frame ${i} is out of range (the video has ${n} frames: 0–${n - 1}).`);
+    }
+    if (opts.prefetch) {
+      // The client says where the user is; runs far from there are stopped.
+      const cursor = opts.cursor !== undefined && opts.cursor >= 0 && opts.cursor < n ? opts.cursor : this.cursor.get(v.id);
+      if (cursor !== undefined) {
+        this.cursor.set(v.id, cursor);
+        this.reap(v, cursor);
+      }
+      const hit = this.cache.get(v.id, i);
+      if (hit) return hit;
+      let run = this.runFor(v, i);
+      if (!run) {
+        const k = keyFrameAtOrBefore(v.key, i);
+        // Behind the cursor: decode the stretch up to i once, keeping every frame of it.
+        const backward = cursor !== undefined && i < cursor;
+        run = this.startRun(v, k, backward ? Math.max(k, i - this.behind) : i, i);
+      }
+      return run.wait(i, signal);
     }
     const prev = this.cursor.get(v.id);
     const dir = prev === undefined || i >= prev ? 1 : -1;
@@ -231,7 +260,9 @@ export class FrameServer {
       return hit;
     }
     this.stats.misses++;
-    const run = this.runFor(v, i) ?? this.startRun(v, keyFrameAtOrBefore(v.key, i), i + (dir > 0 ? this.ahead : 0), Math.max(0, i - this.behind));
+    // A cold request starts output at i itself: the stretch behind it is
+    // fetched by the backward prefetch only if the user goes back.
+    const run = this.runFor(v, i) ?? this.startRun(v, keyFrameAtOrBefore(v.key, i), i, i + (dir > 0 ? this.ahead : 0));
     let frame: RawFrame;
     try {
       frame = await run.wait(i, signal);
@@ -256,9 +287,17 @@ export class FrameServer {
     return null;
   }
 
-  private startRun(v: VideoSource, start: number, end: number, keepFrom: number): DecodeRun {
+  private startRun(v: VideoSource, start: number, firstOut: number, end: number): DecodeRun {
     this.stats.runsStarted++;
-    const run = new DecodeRun(this.bins(), v, start, Math.min(end, v.pts.length - 1), keepFrom, this.cache, (r) => this.runs.delete(r));
+    const run = new DecodeRun(
+      this.bins(), v, start, firstOut, Math.min(end, v.pts.length - 1), this.cache,
+      (r) => this.runs.delete(r),
+      // A run left without waiters by cancelled requests stops if the cursor is elsewhere.
+      (r) => {
+        const c = this.cursor.get(r.video.id);
+        if (c === undefined || this.outside(r, c)) r.kill();
+      },
+    );
     this.runs.add(run);
     return run;
   }
@@ -274,7 +313,7 @@ export class FrameServer {
       else if (i < last) {
         let from = i + 1;
         while (from <= target && this.cache.has(v.id, from)) from++;
-        if (from <= target) this.startRun(v, keyFrameAtOrBefore(v.key, from), target, from);
+        if (from <= target) this.startRun(v, keyFrameAtOrBefore(v.key, from), from, target);
       }
     } else {
       const want = Math.max(0, i - Math.ceil(this.behind / 2));
@@ -282,17 +321,19 @@ export class FrameServer {
       const busy = [...this.runs].some((x) => x.video.id === v.id && x.alive && x.next <= want && x.end >= want);
       if (busy) return;
       const from = Math.max(0, i - this.behind);
-      this.startRun(v, keyFrameAtOrBefore(v.key, from), i - 1, from);
+      this.startRun(v, keyFrameAtOrBefore(v.key, from), from, i - 1);
     }
   }
 
-  /** Stop runs nobody waits for whose range the cursor has left; at most a few at once. */
+  private outside(r: DecodeRun, i: number): boolean {
+    return i < r.start || i > r.end + this.ahead * 2;
+  }
+
+  /** Stop runs nobody waits for whose range the cursor has left. */
   private reap(v: VideoSource, i: number): void {
     for (const r of this.runs) {
       if (r.waiters.size) continue;
-      const other = r.video.id !== v.id;
-      const left = i < r.start || i > r.end + this.ahead * 2;
-      if (other || left) r.kill();
+      if (r.video.id !== v.id || this.outside(r, i)) r.kill();
     }
   }
 

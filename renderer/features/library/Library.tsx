@@ -27,6 +27,8 @@ export function Library({ store, state }: { store: Store; state: AppState }) {
               aria-selected={v.id === state.selectedId}
               title={v.path}
               onClick={() => store.select(v.id)}
+              onMouseEnter={() => store.warm(v.id)}
+              onFocus={() => store.warm(v.id)}
               onKeyDown={(e) => e.key === 'Enter' && store.select(v.id)}
             >
               <td>{v.id}</td>

@@ -84,7 +84,8 @@ export class PlayerController {
     this.keys = [];
     const target = Math.min(Math.max(0, Math.trunc(frame) || 0), video.frameCount - 1);
     this.set({ video, shown: null, shownPts: null, requested: target, error: null, loopIn: null, loopOut: null });
-    const first = this.show(target);
+    // The picture first: the index (pts, key flags) follows; stepping works meanwhile.
+    await this.show(target);
     for (let from = 0; from < video.frameCount; from += MAX_FRAMES_PER_CALL) {
       const rows = await this.client.call('media.frames', { id: video.id, from, count: MAX_FRAMES_PER_CALL });
       if (this.state.video?.id !== video.id) return;
@@ -93,7 +94,7 @@ export class PlayerController {
         this.keys.push(r.key);
       }
     }
-    await first;
+    this.set({});
   }
 
   private draw(f: LoadedFrame): void {
@@ -113,7 +114,8 @@ export class PlayerController {
     if (!v) return;
     const target = Math.min(Math.max(0, Math.trunc(i)), v.frameCount - 1);
     const prev = this.state.shown ?? target;
-    if (target !== prev) this.lastDir = target > prev ? 1 : -1;
+    // Steps set the direction of travel (prefetch follows it); a jump reads forward.
+    if (target !== prev) this.lastDir = Math.abs(target - prev) <= 10 ? (target > prev ? 1 : -1) : 1;
     if (this.state.requested !== target) this.set({ requested: target });
     const cached = this.loader.peek(target);
     if (cached) {

@@ -21,6 +21,8 @@ export class FrameLoader {
   private videoId: number | null = null;
   private frameCount = 0;
   private wanted: number[] = [];
+  /** The frame the user is on, told to the host with prefetch requests. */
+  private cursor = 0;
 
   constructor(
     private readonly client: TellframeClient,
@@ -47,12 +49,17 @@ export class FrameLoader {
     return f;
   }
 
-  /** Frame `index`, from the cache or the host. Aborts other non-prefetch requests: only the newest wish counts. */
+  /**
+   * Frame `index`, from the cache or the host. Only the newest wish counts:
+   * other requests are aborted, and so are prefetches that are no longer near.
+   */
   get(index: number): Promise<LoadedFrame> {
+    this.cursor = index;
+    this.wanted = this.wanted.filter((i) => Math.abs(i - index) <= this.prefetchDepth);
     const hit = this.peek(index);
     if (hit) return Promise.resolve(hit);
     for (const [i, f] of this.inflight) {
-      if (i !== index && !f.prefetch) {
+      if (i !== index && (!f.prefetch || Math.abs(i - index) > this.prefetchDepth)) {
         f.ac.abort();
         this.inflight.delete(i);
       }
@@ -67,15 +74,13 @@ export class FrameLoader {
 
   /** Warm the cache around `index` in the direction of travel. */
   prefetch(index: number, dir: 1 | -1): void {
+    this.cursor = index;
     const want: number[] = [];
     for (let d = 1; d <= this.prefetchDepth; d++) {
       const i = index + d * dir;
       if (i < 0 || i >= this.frameCount) break;
       if (!this.cache.has(i)) want.push(i);
     }
-    // One frame the other way, for a change of mind.
-    const back = index - dir;
-    if (back >= 0 && back < this.frameCount && !this.cache.has(back)) want.push(back);
     this.wanted = want;
     for (const [i, f] of this.inflight) {
       if (f.prefetch && !want.includes(i)) {
@@ -101,7 +106,8 @@ export class FrameLoader {
     if (id === null) return Promise.reject(new Error('No video.'));
     const ac = new AbortController();
     const promise = (async () => {
-      const res = await fetch(this.client.frameUrl(id, index, 'rgba'), { signal: ac.signal });
+      const url = this.client.frameUrl(id, index, 'rgba');
+      const res = await fetch(prefetch ? `${url}${url.includes('?') ? '&' : '?'}prefetch=1&cursor=${this.cursor}` : url, { signal: ac.signal });
       if (!res.ok) {
         let message = `Frame ${index} could not be decoded (${res.status}).`;
         try {
