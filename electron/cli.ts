@@ -136,22 +136,28 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('serve the project to a browser on the loopback interface')
-    .argument('<project>', 'project file')
+    .description('serve the UI, the API and the frames to a browser on 127.0.0.1 (first line printed: the URL with its token)')
+    .argument('[project]', 'project file to open (otherwise choose or create one in the browser)')
     .addOption(new Option('--port <n>', 'port (0 = any free port)').default('0'))
-    .action(async (project: string, opts: { port: string }) => {
+    .action(async (project: string | undefined, opts: { port: string }) => {
+      if (!/^\d{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw new TellframeError('BAD_INPUT', `--port must be 0–65535, got "${opts.port}".`);
       const { startWebHost } = await import('./host/web');
-      const core = Core.open(project);
-      const host = await startWebHost(core, { port: Number(opts.port) });
+      const { Session } = await import('./core/session');
+      const session = new Session({ canChooseProject: true });
+      if (project) session.open(project);
+      const host = await startWebHost(session, { port: Number(opts.port) });
       out(host.url);
-      const stop = () => {
-        void host.close().finally(() => {
-          core.close();
-          process.exit(0);
-        });
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.stderr.write(`Serving ${project ? path.resolve(project) : '(no project yet)'} on ${host.origin}; Ctrl+C stops.\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          void host.close().finally(() => {
+            session.close();
+            resolve();
+          });
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
     });
 
   return program;

@@ -1,20 +1,28 @@
-import { useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import { Library } from './features/library/Library';
 import { Player } from './features/player/Player';
+import { ProjectChooser } from './features/project/ProjectChooser';
 import type { Store } from './state/store';
 
 export function App({ store }: { store: Store }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
+  // Desktop menu: File › Import… hands paths to the page, which runs the import and shows progress.
+  useEffect(() => window.tellframe?.onMenu?.((e) => e.action === 'import' && void store.importPaths(e.paths)), [store]);
+  if (!state.ready) return <div className="empty">Loading…</div>;
   return (
     <>
       <header>
         <h1>Tellframe</h1>
-        <span className="path">{state.projectPath ?? ''}</span>
+        <span className="path" data-testid="project-path">{state.projectPath ?? 'no project open'}</span>
       </header>
-      <main>
-        <Library store={store} state={state} />
-        {state.selectedId !== null ? <Player player={store.player} /> : <div className="empty">Select a video.</div>}
-      </main>
+      {state.projectPath ? (
+        <main>
+          <Library store={store} state={state} />
+          {state.selectedId !== null ? <Player player={store.player} /> : <div className="empty">Select a video.</div>}
+        </main>
+      ) : (
+        <ProjectChooser store={store} state={state} />
+      )}
     </>
   );
 }

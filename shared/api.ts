@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FrameExt } from './frameUrl';
 import {
   AuditEntrySchema,
+  ImportJobSchema,
   FrameEntrySchema,
   ImportItemSchema,
   LabelSchema,
@@ -65,6 +66,44 @@ export const api = {
     input: z.object({}).strict(),
     output: VerifyReportSchema,
   },
+  // Session-level methods: they work with no project open (browser mode
+  // starts on a project chooser) and are answered by electron/core/session.ts.
+  'session.info': {
+    input: z.object({}).strict(),
+    output: z.object({
+      project: z.string().nullable(),
+      recent: z.array(z.string()),
+      home: z.string(),
+      /** Whether the session may open and create projects itself (browser mode) or the desktop menus do it. */
+      canChooseProject: z.boolean(),
+    }),
+  },
+  'session.open': {
+    input: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    output: z.object({ project: z.string() }),
+  },
+  'session.create': {
+    input: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    output: z.object({ project: z.string() }),
+  },
+  /** Path completion for the browser's path fields: entries of the folder a prefix names. */
+  'fs.complete': {
+    input: z.object({ prefix: z.string().max(4096), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    output: z.object({ entries: z.array(z.object({ path: z.string(), name: z.string(), dir: z.boolean() })) }),
+  },
+  /** Start importing in the background; poll import.status for progress. */
+  'import.start': {
+    input: z.object({ paths: z.array(z.string().min(1)).min(1).max(10_000), forceDecode: z.boolean().optional() }).strict(),
+    output: z.object({ jobId: z.string() }),
+  },
+  'import.status': {
+    input: z.object({ jobId: z.string() }).strict(),
+    output: ImportJobSchema,
+  },
+  'import.cancel': {
+    input: z.object({ jobId: z.string() }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  },
 } as const;
 
 export type Api = typeof api;
@@ -74,6 +113,14 @@ export type ParsedInput<M extends Method> = z.output<Api[M]['input']>;
 export type Output<M extends Method> = z.output<Api[M]['output']>;
 
 export const METHODS = Object.keys(api) as Method[];
+
+/** Methods answered by the session (no project needed); the rest need an open project. */
+export const SESSION_METHODS = ['session.info', 'session.open', 'session.create', 'fs.complete', 'import.start', 'import.status', 'import.cancel'] as const;
+export type SessionMethod = (typeof SESSION_METHODS)[number];
+export type ProjectMethod = Exclude<Method, SessionMethod>;
+export function isSessionMethod(m: Method): m is SessionMethod {
+  return (SESSION_METHODS as readonly string[]).includes(m);
+}
 
 export function isMethod(name: unknown): name is Method {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(api, name);

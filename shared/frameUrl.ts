@@ -2,18 +2,19 @@
  * Frame bytes travel behind URLs, never as JSON. Each host prefixes its own
  * origin (tellframe://media in Electron, the loopback origin in the browser).
  * `png` is a full-resolution PNG; `rgba` is raw RGBA (width × height × 4
- * bytes, sizes in the x-frame-width / x-frame-height headers) for the player.
+ * bytes, sizes in the x-frame-width / x-frame-height headers) for the player;
+ * `thumb` is a PNG at most 160 pixels wide for lists.
  * A `prefetch=1` query marks a request that only warms a client cache; its
  * `cursor=N` says which frame the user is on.
  * Kept free of zod so the sandboxed preload bundle stays small.
  */
-export type FrameExt = 'png' | 'rgba';
+export type FrameExt = 'png' | 'rgba' | 'thumb';
 
 export function framePath(id: number, index: number, ext: FrameExt = 'png'): string {
   return `/frame/${id}/${index}.${ext}`;
 }
 
-const FRAME_PATH = /^\/frame\/(\d{1,12})\/(\d{1,12})\.(png|rgba)$/;
+const FRAME_PATH = /^\/frame\/(\d{1,12})\/(\d{1,12})\.(png|rgba|thumb)$/;
 
 /** Parse a frame URL path back into its parts; null for anything else. */
 export function parseFramePath(p: string): { id: number; index: number; ext: FrameExt } | null {

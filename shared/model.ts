@@ -149,3 +149,16 @@ export const AuditEntrySchema = z.object({
   hash: z.string(),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export const ImportJobSchema = z.object({
+  jobId: z.string(),
+  state: z.enum(['running', 'done', 'cancelled', 'failed']),
+  /** The file being worked on: which of how many, its stage and progress within it. */
+  progress: z
+    .object({ path: z.string(), file: z.number().int(), files: z.number().int(), stage: z.string(), fraction: z.number() })
+    .nullable(),
+  items: z.array(ImportItemSchema),
+  skipped: z.number().int(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type ImportJob = z.infer<typeof ImportJobSchema>;

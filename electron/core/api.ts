@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { api, isMethod, type Method, type Output, type ParsedInput } from '../../shared/api';
+import { api, isMethod, isSessionMethod, type Method, type Output, type ParsedInput, type ProjectMethod } from '../../shared/api';
 import { TellframeError, toErrorInfo, type Result } from '../../shared/errors';
-import type { VideoSummary } from '../../shared/model';
+import type { ImportItem, VideoSummary } from '../../shared/model';
 import { frameSeconds, ptsToSeconds, type Rational } from '../../shared/time';
 import { parseProbe } from './media/probe';
 import { FRAME_HEADERS, type FrameExt } from '../../shared/frameUrl';
@@ -32,9 +32,11 @@ export interface ServedFrame {
 export interface CallContext {
   signal?: AbortSignal;
   onProgress?: (p: ImportProgress) => void;
+  /** Each file's result as soon as it is known (import). */
+  onItem?: (item: ImportItem) => void;
 }
 
-type Handlers = { [M in Method]: (input: ParsedInput<M>, ctx: CallContext) => Promise<Output<M>> };
+type Handlers = { [M in ProjectMethod]: (input: ParsedInput<M>, ctx: CallContext) => Promise<Output<M>> };
 
 function nominalRate(row: MediaRow): Rational | null {
   try {
@@ -158,6 +160,7 @@ export class Core {
 
   /** What a host sends for a frame URL: PNG (single verified extraction) or raw RGBA (frame server). */
   async frameBytes(id: number, index: number, ext: FrameExt, signal?: AbortSignal, opts: { prefetch?: boolean; cursor?: number } = {}): Promise<ServedFrame> {
+    if (ext === 'thumb') return this.thumbnail(id, index, signal);
     const f = ext === 'rgba' ? await this.rawFrame(id, index, signal, opts) : await this.frame(id, index, 'png', signal);
     return {
       body: f.data,
@@ -169,6 +172,23 @@ export class Core {
         [FRAME_HEADERS.height]: String(f.height),
       },
     };
+  }
+
+  private readonly thumbs = new Map<string, ServedFrame>();
+
+  /** A small PNG of a frame for lists, kept in memory (a few KB each). */
+  private async thumbnail(id: number, index: number, signal?: AbortSignal): Promise<ServedFrame> {
+    const key = `${id}:${index}`;
+    const hit = this.thumbs.get(key);
+    if (hit) return hit;
+    const f = await extractFrame(this.bins, this.source(this.resolveVideo(id)), index, { format: 'png', maxWidth: 160, signal });
+    const served: ServedFrame = {
+      body: f.data,
+      headers: { 'content-type': 'image/png', [FRAME_HEADERS.index]: String(f.index), [FRAME_HEADERS.pts]: String(f.pts) },
+    };
+    if (this.thumbs.size > 2000) this.thumbs.clear();
+    this.thumbs.set(key, served);
+    return served;
   }
 
   /** Exactly frame `index` of a video, as RGBA or PNG bytes (one verified extraction). */
@@ -192,6 +212,7 @@ export class Core {
       importPaths({ store: this.store, bins: this.bins, actor: this.actor }, input.paths, {
         signal: ctx.signal,
         onProgress: ctx.onProgress,
+        onItem: ctx.onItem,
         forceDecode: input.forceDecode,
       }),
     'media.list': async () => this.store.listMedia().map(toSummary),
@@ -252,6 +273,7 @@ export class Core {
   }
 
   async call<M extends Method>(method: M, rawInput: unknown, ctx: CallContext = {}): Promise<Output<M>> {
+    if (isSessionMethod(method)) throw new TellframeError('BAD_INPUT', `${method} is answered by the session, not by a project.`);
     const spec = api[method];
     const parsed = spec.input.safeParse(rawInput ?? {});
     if (!parsed.success) {
@@ -259,7 +281,7 @@ export class Core {
       const where = first?.path.length ? ` at ${first.path.join('.')}` : '';
       throw new TellframeError('BAD_INPUT', `Invalid input for ${method}${where}: ${first?.message ?? 'invalid'}.`);
     }
-    const handler = this.handlers[method] as (input: unknown, ctx: CallContext) => Promise<unknown>;
+    const handler = this.handlers[method as ProjectMethod] as (input: unknown, ctx: CallContext) => Promise<unknown>;
     const out = await handler(parsed.data, ctx);
     return spec.output.parse(out) as Output<M>;
   }

@@ -1,7 +1,7 @@
 import { ipcMain, protocol, type IpcMainInvokeEvent } from 'electron';
 import { FRAME_HEADERS, frameQuery, parseFramePath } from '../../shared/frameUrl';
 import { toErrorInfo, type ErrorInfo, type Result } from '../../shared/errors';
-import type { Core } from '../core/api';
+import type { Dispatcher } from '../core/session';
 
 /**
  * The Electron transport: API calls over one IPC channel, frame bytes over the
@@ -16,8 +16,8 @@ export const MEDIA_SCHEME = 'tellframe';
 export const MEDIA_HOST = 'media';
 
 export interface HostOptions {
-  /** The open project's Core, or null when none is open. */
-  core(): Core | null;
+  /** Who answers calls and frame requests: the session (which knows whether a project is open). */
+  core(): Dispatcher | null;
   /** Aborted when the open project is closed, so its long calls stop. */
   signal?(): AbortSignal | undefined;
   /** Whether a document URL is the app's own page (electron/main/window.ts). */

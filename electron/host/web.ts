@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { frameQuery, parseFramePath } from '../../shared/frameUrl';
 import { TellframeError, toErrorInfo } from '../../shared/errors';
-import type { Core } from '../core/api';
+import type { Dispatcher } from '../core/session';
 
 /**
  * The loopback web host: the same API and frame bytes as Electron's IPC and
@@ -103,7 +103,7 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startWebHost(core: Core, opts: WebHostOptions = {}): Promise<WebHost> {
+export async function startWebHost(core: Dispatcher, opts: WebHostOptions = {}): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const staticDir = path.resolve(opts.staticDir ?? defaultStaticDir());
   let origin = '';

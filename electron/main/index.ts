@@ -1,6 +1,7 @@
 import { app, BrowserWindow, Menu, session } from 'electron';
 import path from 'node:path';
 import { Core } from '../core/api';
+import { Session } from '../core/session';
 import { processRegistry } from '../core/media/process';
 import { MENU_CHANNEL, registerIpc, registerMediaProtocol, registerSchemePrivileges } from '../host/ipc';
 import type { MenuEvent } from '../../renderer/global';
@@ -40,6 +41,11 @@ let project: OpenProject | null = null;
 let mainWindow: BrowserWindow | null = null;
 /** A project asked for before the app was ready (macOS open-file, argv). */
 let pendingProject: string | null = null;
+/**
+ * Answers the page's calls. The desktop app opens projects from its menus
+ * and dialogs (and keeps its own recent list), so the page may not.
+ */
+const sessionHost = new Session({ configDir: null, canChooseProject: false });
 
 function closeProject(): void {
   if (!project) return;
@@ -49,7 +55,8 @@ function closeProject(): void {
   // Imports and frame extraction belong to the project being closed.
   processRegistry.killAll();
   try {
-    core.close();
+    if (sessionHost.current === core) sessionHost.attach(null);
+    else core.close();
   } catch (err) {
     console.warn('[tellframe] closing the project failed:', err);
   }
@@ -97,6 +104,7 @@ async function openProject(file: string, how: 'open' | 'create', opts: { forgetO
   }
   closeProject();
   project = { core, file: abs, controller: new AbortController() };
+  sessionHost.attach(core);
   rememberProject(abs);
   refreshChrome();
   // The page holds ids and frames of the old project: start it afresh.
@@ -145,7 +153,7 @@ function openWindow(): void {
 async function start(): Promise<void> {
   hardenSession(session.defaultSession);
   const hostOptions = {
-    core: () => project?.core ?? null,
+    core: () => sessionHost,
     signal: () => project?.controller.signal,
     isAppUrl,
     isAppOrigin,

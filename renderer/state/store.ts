@@ -1,20 +1,28 @@
 import type { TellframeClient } from '../../shared/api';
-import type { VideoSummary } from '../../shared/model';
+import type { ImportJob, VideoSummary } from '../../shared/model';
 import { PlayerController } from '../features/player/controller';
 
 /** App state lives outside React; components read it with useSyncExternalStore and change it through actions. */
 export interface AppState {
+  /** null until session.info has answered. */
+  ready: boolean;
   projectPath: string | null;
+  recent: string[];
+  home: string;
+  canChooseProject: boolean;
   videos: VideoSummary[];
   loading: boolean;
   error: string | null;
   selectedId: number | null;
+  job: ImportJob | null;
 }
 
 type Listener = () => void;
 
 export function createStore(client: TellframeClient) {
-  let state: AppState = { projectPath: null, videos: [], loading: true, error: null, selectedId: null };
+  let state: AppState = {
+    ready: false, projectPath: null, recent: [], home: '', canChooseProject: true, videos: [], loading: false, error: null, selectedId: null, job: null,
+  };
   const listeners = new Set<Listener>();
   const set = (patch: Partial<AppState>) => {
     state = { ...state, ...patch };
@@ -22,8 +30,9 @@ export function createStore(client: TellframeClient) {
   };
   const player = new PlayerController(client);
   const warmed = new Set<number>();
+  let poll: ReturnType<typeof setTimeout> | null = null;
 
-  return {
+  const store = {
     client,
     player,
     getState: () => state,
@@ -31,14 +40,72 @@ export function createStore(client: TellframeClient) {
       listeners.add(l);
       return () => listeners.delete(l);
     },
+    /** Start: which project is open (if any), then its videos. */
     async load() {
-      set({ loading: true, error: null });
       try {
-        const [info, videos] = await Promise.all([client.call('project.info', {}), client.call('media.list', {})]);
-        set({ projectPath: info.path, videos, loading: false });
+        const info = await client.call('session.info', {});
+        set({ ready: true, projectPath: info.project, recent: info.recent, home: info.home, canChooseProject: info.canChooseProject, error: null });
+        if (info.project) await store.refresh();
+      } catch (err) {
+        set({ ready: true, error: (err as Error).message });
+      }
+    },
+    async refresh() {
+      set({ loading: true });
+      try {
+        set({ videos: await client.call('media.list', {}), loading: false, error: null });
       } catch (err) {
         set({ loading: false, error: (err as Error).message });
       }
+    },
+    /** Open or create a project by path; returns an error message or null. */
+    async openProject(path: string, create: boolean): Promise<string | null> {
+      try {
+        const res = await client.call(create ? 'session.create' : 'session.open', { path });
+        warmed.clear();
+        set({ projectPath: res.project, videos: [], selectedId: null, job: null });
+        await store.load();
+        return null;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+    /** Import in the background and follow its progress. */
+    async importPaths(paths: string[]): Promise<string | null> {
+      if (!paths.length) return 'Name a file or folder to import.';
+      if (state.job?.state === 'running') return 'An import is already running.';
+      try {
+        const { jobId } = await client.call('import.start', { paths });
+        set({ job: { jobId, state: 'running', progress: null, items: [], skipped: 0, error: null } });
+        const tick = async () => {
+          try {
+            const job = await client.call('import.status', { jobId });
+            set({ job });
+            if (job.state === 'running') {
+              poll = setTimeout(() => void tick(), 200);
+              if (job.items.some((i) => i.ok) && job.items.filter((i) => i.ok).length !== state.videos.length) void store.refresh();
+            } else void store.refresh();
+          } catch (err) {
+            set({ error: (err as Error).message });
+          }
+        };
+        void tick();
+        return null;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+    async cancelImport() {
+      if (poll) clearTimeout(poll);
+      const job = state.job;
+      if (!job) return;
+      await client.call('import.cancel', { jobId: job.jobId }).catch(() => undefined);
+      const fresh = await client.call('import.status', { jobId: job.jobId }).catch(() => null);
+      if (fresh) set({ job: fresh });
+      void store.refresh();
+    },
+    dismissImport() {
+      if (state.job?.state !== 'running') set({ job: null });
     },
     /** Open a video in the player at a frame. */
     select(id: number, frame = 0) {
@@ -55,6 +122,7 @@ export function createStore(client: TellframeClient) {
     },
     selected: () => state.videos.find((v) => v.id === state.selectedId) ?? null,
   };
+  return store;
 }
 
 export type Store = ReturnType<typeof createStore>;

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Core } from '../../electron/core/api';
+import type { Core } from '../../electron/core/api';
+import { Session } from '../../electron/core/session';
 import { startWebHost, type WebHost } from '../../electron/host/web';
 import { referenceDecode, VIDEO_FIXTURES } from '../fixtures/videos';
 import { getFixtures, tempDir } from '../integration/helpers';
 import { launchChromium } from './browser';
+import { canvasCode, shots, shownIndex } from './page';
 
 /**
  * The browser mode end to end: the built renderer (out/web, `npm run
@@ -13,34 +15,13 @@ import { launchChromium } from './browser';
  * canvas must show exactly the frame the readout names: every fixture frame
  * carries its own number in its pixels.
  */
+let session: Session;
 let core: Core;
 let host: WebHost;
 let browser: Browser;
 let page: Page;
 let fx: Awaited<ReturnType<typeof getFixtures>>;
 const ids: Record<string, number> = {};
-export const shots = process.env.TELLFRAME_SHOTS ?? tempDir('tellframe-shots-');
-
-/** The number drawn in the top half of the frame canvas (tests/fixtures/pixels.ts). */
-export async function canvasCode(p: Page): Promise<number> {
-  return p.evaluate(() => {
-    const c = document.querySelector<HTMLCanvasElement>('[data-testid="frame-canvas"]')!;
-    const { width, height } = c;
-    const data = c.getContext('2d')!.getImageData(0, 0, width, height).data;
-    let code = 0;
-    for (let b = 0; b < 16; b++) {
-      const x = Math.floor(((b + 0.5) * width) / 16);
-      const y = Math.floor(height / 4);
-      if (data[(y * width + x) * 4]! > 128) code |= 1 << b;
-    }
-    return code;
-  });
-}
-
-export async function shownIndex(p: Page): Promise<number> {
-  return Number(await p.locator('[data-testid="frame-index"]').textContent());
-}
-
 async function expectShown(p: Page, index: number, codes: number[]): Promise<void> {
   await p.waitForFunction((i) => document.querySelector('[data-testid="frame-index"]')?.textContent === String(i), index, { timeout: 30_000 });
   expect({ index, code: await canvasCode(p) }).toEqual({ index, code: codes[index] });
@@ -48,20 +29,21 @@ async function expectShown(p: Page, index: number, codes: number[]): Promise<voi
 
 beforeAll(async () => {
   fx = await getFixtures();
-  core = Core.create(path.join(tempDir(), 'e2e.tellframe'), { actor: 'tester' });
+  session = new Session({ configDir: tempDir(), actor: 'tester' });
+  core = session.create(path.join(tempDir(), 'e2e.tellframe'));
   const res = await core.call('media.import', { paths: VIDEO_FIXTURES.map((n) => fx[n].path) });
   res.items.forEach((item, i) => {
     if (!item.ok) throw new Error(item.error.message);
     ids[VIDEO_FIXTURES[i]!] = item.id;
   });
-  host = await startWebHost(core);
+  host = await startWebHost(session);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
 });
 afterAll(async () => {
   await browser?.close();
   await host?.close();
-  core?.close();
+  session?.close();
 });
 
 describe('browser mode', () => {

@@ -30,6 +30,8 @@ export interface ExtractedFrame {
 
 export interface ExtractOptions {
   format?: FrameFormat;
+  /** Scale down (never up) to at most this width, keeping the aspect ratio: thumbnails. */
+  maxWidth?: number;
   signal?: AbortSignal;
   timeoutMs?: number;
 }
@@ -48,7 +50,7 @@ function dupRank(pts: ArrayLike<number>, i: number): number {
 }
 
 /** ffmpeg arguments that decode exactly one frame, chosen by its pts. Pure, for tests. */
-export function extractArgs(src: ExtractSource, i: number, format: FrameFormat, seek: boolean): string[] {
+export function extractArgs(src: ExtractSource, i: number, format: FrameFormat, seek: boolean, maxWidth?: number): string[] {
   const target = src.pts[i]!;
   const k = keyFrameAtOrBefore(src.key, i);
   const args = ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info'];
@@ -65,6 +67,7 @@ export function extractArgs(src: ExtractSource, i: number, format: FrameFormat, 
   const filters = [`select=gte(pts\\,${target})`];
   if (rank > 0) filters.push(`select=eq(n\\,${rank})`);
   filters.push('showinfo=checksum=0');
+  if (maxWidth && src.width > maxWidth) filters.push(`scale=${maxWidth}:-2:flags=bilinear`);
   args.push(
     '-copyts', '-i', src.path,
     '-map', `0:${src.streamIndex}`, '-an', '-sn', '-dn',
@@ -96,11 +99,12 @@ export async function extractFrame(
   const want = src.pts[i]!;
   const attempt = async (seek: boolean): Promise<ExtractedFrame | null> => {
     let got: number | null = null;
-    const res = await runProcess(bins.ffmpeg, extractArgs(src, i, format, seek), {
+    const scaled = opts.maxWidth !== undefined && src.width > opts.maxWidth;
+    const res = await runProcess(bins.ffmpeg, extractArgs(src, i, format, seek, opts.maxWidth), {
       signal: opts.signal,
       timeoutMs: opts.timeoutMs ?? 120_000,
       maxStderr: 16 * 1024,
-      expectedStdoutBytes: format === 'rgba' ? src.width * src.height * 4 : undefined,
+      expectedStdoutBytes: format === 'rgba' && !scaled ? src.width * src.height * 4 : undefined,
       onStderrLine: (line) => {
         const f = parseShowinfoLine(line);
         if (f && got === null) got = f.pts;
@@ -110,7 +114,7 @@ export async function extractFrame(
       throw new TellframeError('FFMPEG_FAILED', `ffmpeg could not decode frame ${i}: ${lastErrorLine(res.stderr) || `exit ${res.code}`}`);
     }
     if (got !== want || res.stdout.length === 0) return null;
-    if (format === 'rgba' && res.stdout.length !== src.width * src.height * 4) {
+    if (format === 'rgba' && !scaled && res.stdout.length !== src.width * src.height * 4) {
       throw new TellframeError('FFMPEG_FAILED', `Frame ${i} decoded to ${res.stdout.length} bytes, expected ${src.width}×${src.height}×4.`);
     }
     return { index: i, pts: want, width: src.width, height: src.height, format, data: res.stdout };

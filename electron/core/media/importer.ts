@@ -31,6 +31,7 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Index by a full decode instead of packets (slow; for checking). */
   forceDecode?: boolean;
+  onItem?: (item: ImportItem) => void;
 }
 
 const IMAGE_FORMATS = /^(image2|png_pipe|jpeg_pipe|bmp_pipe|gif|webp_pipe|tiff_pipe|apng|gif_pipe|svg_pipe|ppm_pipe|pgm_pipe)$/;
@@ -160,7 +161,13 @@ async function importOne(ctx: ImportContext, file: string, report: (stage: Impor
     });
     hashing.catch(() => undefined);
     const indexing = (async () => {
-      const probe = await probeFile(ctx.bins.ffprobe, file, work.signal);
+      const probe = await probeFile(ctx.bins.ffprobe, file, work.signal).catch((err: unknown) => {
+        // "Truncated" only for a file that starts like a video; a text file named .mp4 is not a video at all.
+        if (err instanceof TellframeError && err.code === 'TRUNCATED' && sniffMedia(head) !== 'video') {
+          throw new TellframeError('NOT_A_VIDEO', 'Not a video: its content is not a known video container.');
+        }
+        throw err;
+      });
       report('probe', 0.3);
       const { info } = probe;
       if (IMAGE_FORMATS.test(info.formatName)) throw new TellframeError('NOT_A_VIDEO', 'This is a still image, not a video.');
@@ -236,18 +243,22 @@ async function importOne(ctx: ImportContext, file: string, report: (stage: Impor
 export async function importPaths(ctx: ImportContext, paths: readonly string[], opts: ImportOptions = {}): Promise<{ items: ImportItem[]; skipped: number }> {
   const { candidates, errors, skipped } = await expandPaths(paths);
   const items: ImportItem[] = [...errors];
+  for (const e of errors) opts.onItem?.(e);
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i]!;
     if (opts.signal?.aborted) throw new TellframeError('ABORTED', 'Import cancelled.');
     const report = (stage: ImportProgress['stage'], fraction: number) =>
       opts.onProgress?.({ path: c.path, file: i, files: candidates.length, stage, fraction });
+    let item: ImportItem;
     try {
-      items.push(await importOne(ctx, c.path, report, opts));
+      item = await importOne(ctx, c.path, report, opts);
     } catch (err) {
       if (opts.signal?.aborted) throw new TellframeError('ABORTED', 'Import cancelled.');
       report('error', 1);
-      items.push({ ok: false, path: c.path, error: toErrorInfo(err) });
+      item = { ok: false, path: c.path, error: toErrorInfo(err) };
     }
+    items.push(item);
+    opts.onItem?.(item);
   }
   return { items, skipped };
 }

@@ -140,7 +140,7 @@ export async function indexFrames(
     readPackets(bins, file, video, opts.signal),
     decodeFrames(bins, file, video, { signal: opts.signal, maxFrames: headFrames }),
   ]);
-  if (/partial file|truncat/i.test(packetsRes.stderr)) {
+  if (/partial file/i.test(packetsRes.stderr)) {
     throw new TellframeError('TRUNCATED', `The file is truncated: ${lastErrorLine(packetsRes.stderr).replace(/^\[.*?\]\s*/, '')}.`);
   }
   if (head.pts.length === 0) throw new TellframeError('NOT_A_VIDEO', 'The video stream has no decodable frame.');

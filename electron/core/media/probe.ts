@@ -139,10 +139,12 @@ export async function probeFile(ffprobe: string, file: string, signal?: AbortSig
     const why = lastErrorLine(res.stderr) || `ffprobe exited with ${res.code}`;
     // A container that announces itself but lacks its index (an MP4 cut
     // before its moov box) is a truncated video, not "not a video".
-    if (/moov atom not found|partial file|truncat/i.test(why)) {
-      throw new TellframeError('TRUNCATED', `The file is truncated or incomplete (${why.replace(/^\[.*?\]\s*/, '')}).`);
+    if (/moov atom not found|partial file/i.test(res.stderr)) {
+      throw new TellframeError('TRUNCATED', 'The file is truncated or incomplete: its index (the MP4 moov box) is missing.');
     }
-    throw new TellframeError('NOT_A_VIDEO', `Not a readable video (${why.replace(/^\[.*?\]\s*/, '')}).`);
+    // ffprobe names the file in its message; the user knows which file it is.
+    const reason = why.replace(/^\[.*?\]\s*/, '').replace(file, '').replace(/^:\s*/, '');
+    throw new TellframeError('NOT_A_VIDEO', `Not a readable video (${reason || 'ffprobe could not read it'}).`);
   }
   const rawJson = res.stdout.toString('utf8');
   return { info: parseProbe(rawJson), rawJson };

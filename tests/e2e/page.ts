@@ -1,0 +1,26 @@
+import type { Page } from 'playwright-core';
+import { tempDir } from '../integration/helpers';
+
+/** Where e2e screenshots go (TELLFRAME_SHOTS to keep them). */
+export const shots = process.env.TELLFRAME_SHOTS ?? tempDir('tellframe-shots-');
+
+/** The number drawn in the top half of the frame canvas (tests/fixtures/pixels.ts). */
+export async function canvasCode(p: Page): Promise<number> {
+  return p.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('[data-testid="frame-canvas"]')!;
+    const { width, height } = c;
+    const data = c.getContext('2d')!.getImageData(0, 0, width, height).data;
+    let code = 0;
+    for (let b = 0; b < 16; b++) {
+      const x = Math.floor(((b + 0.5) * width) / 16);
+      const y = Math.floor(height / 4);
+      if (data[(y * width + x) * 4]! > 128) code |= 1 << b;
+    }
+    return code;
+  });
+}
+
+export async function shownIndex(p: Page): Promise<number> {
+  return Number(await p.locator('[data-testid="frame-index"]').textContent());
+}
+
