@@ -1,4 +1,4 @@
-import { framePath, type Input, type Method, type Output, type TellframeClient } from '../shared/api';
+import { audioPath, framePath, type Input, type Method, type Output, type TellframeClient } from '../shared/api';
 import type { Result } from '../shared/errors';
 
 /** An error from the core, with the code it carried across the boundary. */
@@ -30,6 +30,7 @@ export function webClient(token: string): TellframeClient {
       return result.value;
     },
     frameUrl: (id, index, ext) => `${framePath(id, index, ext)}?${q}`,
+    audioUrl: (id) => `${audioPath(id)}?${q}`,
   };
 }
 

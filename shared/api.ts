@@ -131,6 +131,8 @@ export interface TellframeClient {
   call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>>;
   /** URL of frame `index` of video `id`: PNG bytes, or raw RGBA for the player. */
   frameUrl(id: number, index: number, ext?: FrameExt): string;
+  /** URL of the video's audio (WebM/Opus, seekable), when the host offers it. */
+  audioUrl?(id: number): string;
 }
 
-export { framePath, parseFramePath, type FrameExt } from './frameUrl';
+export { audioPath, framePath, parseAudioPath, parseFramePath, type FrameExt } from './frameUrl';

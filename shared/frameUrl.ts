@@ -36,3 +36,15 @@ export function frameQuery(params: URLSearchParams): { prefetch: boolean; cursor
   const c = params.get('cursor');
   return { prefetch: params.get('prefetch') === '1', ...(c && /^\d{1,12}$/.test(c) ? { cursor: Number(c) } : {}) };
 }
+
+/** The audio of a video as a seekable WebM/Opus file (for playback beside the frames). */
+export function audioPath(id: number): string {
+  return `/audio/${id}.webm`;
+}
+
+const AUDIO_PATH = /^\/audio\/(\d{1,12})\.webm$/;
+
+export function parseAudioPath(p: string): number | null {
+  const m = AUDIO_PATH.exec(p);
+  return m ? Number(m[1]) : null;
+}

@@ -75,6 +75,8 @@ export const VideoSummarySchema = z.object({
   avgFps: z.number(),
   /** The stream's nominal rate (for timecode labels only), or null when unknown. */
   frameRate: RationalSchema.nullable(),
+  /** The first audio stream, if any: its start in seconds on the container clock (compare startTime). */
+  audio: z.object({ codec: z.string(), startTime: z.number() }).nullable(),
   vfr: z.boolean(),
   timeBase: RationalSchema,
   /** pts of frame 0 in timeBase units. */

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { api, isMethod, isSessionMethod, type Method, type Output, type ParsedInput, type ProjectMethod } from '../../shared/api';
 import { TellframeError, toErrorInfo, type Result } from '../../shared/errors';
@@ -11,6 +13,7 @@ import { FrameServer, type RawFrame, type VideoSource } from './media/frameServe
 import { hashFile } from './media/hash';
 import { importPaths, type ImportProgress } from './media/importer';
 import { locateFfmpeg, type FfmpegPaths, type LocateOptions } from './media/locate';
+import { lastErrorLine, runProcess } from './media/process';
 import { SCHEMA_VERSION } from './project/migrations';
 import { ProjectStore, type FrameTable, type MediaRow } from './project/store';
 
@@ -38,19 +41,24 @@ export interface CallContext {
 
 type Handlers = { [M in ProjectMethod]: (input: ParsedInput<M>, ctx: CallContext) => Promise<Output<M>> };
 
-function nominalRate(row: MediaRow): Rational | null {
+function probeFacts(row: MediaRow): { rate: Rational | null; audio: VideoSummary['audio'] } {
   try {
-    const v = parseProbe(row.probe_json).video;
-    const r = v?.avgFrameRate ?? v?.rFrameRate ?? null;
-    return r && r.num > 0 && r.den > 0 ? r : null;
+    const p = parseProbe(row.probe_json);
+    const r = p.video?.avgFrameRate ?? p.video?.rFrameRate ?? null;
+    const a = p.streams.find((s) => s.type === 'audio');
+    return {
+      rate: r && r.num > 0 && r.den > 0 ? r : null,
+      audio: a ? { codec: a.codec, startTime: a.startTime ?? p.startTime ?? 0 } : null,
+    };
   } catch {
-    return null;
+    return { rate: null, audio: null };
   }
 }
 
 export function toSummary(row: MediaRow): VideoSummary {
   const tb = { num: row.tb_num, den: row.tb_den };
   const duration = ptsToSeconds(row.end_pts - row.first_pts, tb);
+  const facts = probeFacts(row);
   return {
     id: row.id,
     path: row.path,
@@ -63,7 +71,8 @@ export function toSummary(row: MediaRow): VideoSummary {
     frameCount: row.frame_count,
     duration,
     avgFps: duration > 0 ? row.frame_count / duration : 0,
-    frameRate: nominalRate(row),
+    frameRate: facts.rate,
+    audio: facts.audio,
     vfr: row.vfr === 1,
     timeBase: tb,
     startPts: row.first_pts,
@@ -172,6 +181,26 @@ export class Core {
         [FRAME_HEADERS.height]: String(f.height),
       },
     };
+  }
+
+  private readonly audioJobs = new Map<number, Promise<string>>();
+
+  /**
+   * The video's first audio stream as a seekable Opus/WebM file (made once
+   * per content hash, in the temp folder), for playback in sync with frames.
+   * Its time 0 is the audio stream's start (VideoSummary.audio.startTime).
+   */
+  audioFile(id: number, signal?: AbortSignal): Promise<string> {
+    const row = this.resolveVideo(id);
+    const facts = probeFacts(row);
+    if (!facts.audio) return Promise.reject(new TellframeError('NOT_FOUND', 'This video has no audio stream.'));
+    let job = this.audioJobs.get(row.id);
+    if (!job) {
+      job = makeAudioFile(this.bins, row.path, row.sha256, signal);
+      this.audioJobs.set(row.id, job);
+      job.catch(() => this.audioJobs.delete(row.id));
+    }
+    return job;
   }
 
   private readonly thumbs = new Map<string, ServedFrame>();
@@ -285,6 +314,25 @@ export class Core {
     const out = await handler(parsed.data, ctx);
     return spec.output.parse(out) as Output<M>;
   }
+}
+
+async function makeAudioFile(bins: FfmpegPaths, src: string, sha256: string, signal?: AbortSignal): Promise<string> {
+  const dir = path.join(os.tmpdir(), 'tellframe-audio');
+  await mkdir(dir, { recursive: true });
+  const out = path.join(dir, `${sha256}.webm`);
+  if (existsSync(out)) return out;
+  const part = `${out}.${process.pid}.part.webm`;
+  const res = await runProcess(
+    bins.ffmpeg,
+    ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', src, '-map', '0:a:0', '-vn', '-sn', '-dn', '-c:a', 'libopus', '-b:a', '96k', '-f', 'webm', part],
+    { signal, timeoutMs: 30 * 60_000 },
+  );
+  if (res.code !== 0) {
+    await rm(part, { force: true });
+    throw new TellframeError('FFMPEG_FAILED', `The audio could not be prepared: ${lastErrorLine(res.stderr)}`);
+  }
+  await rename(part, out);
+  return out;
 }
 
 export function defaultActor(): string {

@@ -13,6 +13,8 @@ import { Core, type CallContext, type CoreOptions, type ServedFrame } from './ap
 export interface Dispatcher {
   dispatch(method: unknown, rawInput: unknown, ctx?: CallContext): Promise<Result<unknown>>;
   frameBytes(id: number, index: number, ext: FrameExt, signal?: AbortSignal, opts?: { prefetch?: boolean; cursor?: number }): Promise<ServedFrame>;
+  /** Path of a playable audio file for the video (made on first use). */
+  audioFile(id: number, signal?: AbortSignal): Promise<string>;
 }
 
 export interface SessionOptions extends CoreOptions {
@@ -111,6 +113,10 @@ export class Session implements Dispatcher {
 
   async frameBytes(id: number, index: number, ext: FrameExt, signal?: AbortSignal, opts?: { prefetch?: boolean; cursor?: number }): Promise<ServedFrame> {
     return this.need().frameBytes(id, index, ext, signal, opts);
+  }
+
+  async audioFile(id: number, signal?: AbortSignal): Promise<string> {
+    return this.need().audioFile(id, signal);
   }
 
   async dispatch(method: unknown, rawInput: unknown, ctx: CallContext = {}): Promise<Result<unknown>> {

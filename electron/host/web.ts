@@ -1,11 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { frameQuery, parseFramePath } from '../../shared/frameUrl';
+import { frameQuery, parseAudioPath, parseFramePath } from '../../shared/frameUrl';
 import { TellframeError, toErrorInfo } from '../../shared/errors';
 import type { Dispatcher } from '../core/session';
 
@@ -92,6 +93,30 @@ function sendJson(res: http.ServerResponse, status: number, value: unknown): voi
   send(res, status, JSON.stringify(value), 'application/json; charset=utf-8', { 'cache-control': 'no-store' });
 }
 
+/** A file with HTTP Range support (media elements seek with ranges). */
+async function sendFileRange(req: http.IncomingMessage, res: http.ServerResponse, file: string, type: string): Promise<void> {
+  const size = (await stat(file)).size;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+  const base = { 'content-type': type, 'accept-ranges': 'bytes', 'cache-control': 'private, max-age=3600', 'x-content-type-options': 'nosniff' };
+  if (!m || (!m[1] && !m[2])) {
+    res.writeHead(200, { ...base, 'content-length': size });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file).pipe(res);
+    return;
+  }
+  let start = m[1] ? Number(m[1]) : size - Number(m[2]);
+  let end = m[1] && m[2] ? Number(m[2]) : size - 1;
+  start = Math.max(0, start);
+  end = Math.min(size - 1, end);
+  if (start > end || start >= size) {
+    res.writeHead(416, { 'content-range': `bytes */${size}` });
+    return void res.end();
+  }
+  res.writeHead(206, { ...base, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}` });
+  if (req.method === 'HEAD') return void res.end();
+  createReadStream(file, { start, end }).pipe(res);
+}
+
 async function readBody(req: http.IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -156,6 +181,18 @@ export async function startWebHost(core: Dispatcher, opts: WebHostOptions = {}):
         const status = info.code === 'NOT_FOUND' || info.code === 'FRAME_OUT_OF_RANGE' ? 404 : 500;
         return sendJson(res, status, { ok: false, error: info });
       }
+    }
+
+    const audioId = parseAudioPath(url.pathname);
+    if (audioId !== null) {
+      let file: string;
+      try {
+        file = await core.audioFile(audioId);
+      } catch (err) {
+        const info = toErrorInfo(err);
+        return sendJson(res, info.code === 'NOT_FOUND' ? 404 : 500, { ok: false, error: info });
+      }
+      return sendFileRange(req, res, file, 'audio/webm');
     }
 
     // The built renderer. Paths are resolved inside staticDir only.

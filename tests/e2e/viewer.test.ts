@@ -117,4 +117,24 @@ describe('browser mode', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[role="dialog"][aria-label="Keyboard shortcuts"]').count()).toBe(0);
   });
+
+  it('plays the original sound in step with the frames', async () => {
+    const ref = await referenceDecode(fx.audio_first.path);
+    await page.click(`tr[data-video-id="${ids.audio_first}"]`);
+    await expectShown(page, 0, ref.codes);
+    await expect.poll(() => page.locator('[data-testid="player-audio"]').evaluate((a) => (a as HTMLAudioElement).readyState)).toBeGreaterThanOrEqual(1);
+    await page.keyboard.press('Space');
+    await page.waitForTimeout(700);
+    const probe = await page.evaluate(() => {
+      const a = document.querySelector<HTMLAudioElement>('[data-testid="player-audio"]')!;
+      return { paused: a.paused, t: a.currentTime, offset: Number(a.dataset.offset), shown: Number(document.querySelector('[data-testid="frame-index"]')!.textContent) };
+    });
+    await page.keyboard.press('Space');
+    expect(probe.paused).toBe(false);
+    // Audio starts 0.5 s before the video here: frame 0 sits at about 0.5 s into the sound.
+    expect(probe.offset).toBeGreaterThan(0.4);
+    const frameSec = (ref.pts[probe.shown]! - ref.pts[0]!) / 1000;
+    expect(Math.abs(probe.t - probe.offset - frameSec)).toBeLessThan(0.2);
+    expect(await page.locator('[data-testid="player-audio"]').evaluate((a) => (a as HTMLAudioElement).paused)).toBe(true);
+  });
 });

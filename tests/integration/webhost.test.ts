@@ -4,7 +4,8 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
 import { startWebHost, type WebHost } from '../../electron/host/web';
-import { readCode, referenceDecode } from '../fixtures/videos';
+import { ffprobeBin, readCode, referenceDecode, run } from '../fixtures/videos';
+import { writeFileSync } from 'node:fs';
 import { getFixtures, tempDir } from './helpers';
 
 let core: Core;
@@ -100,5 +101,32 @@ describe('loopback web host', () => {
     const res = await request({ path: `/..%2f..%2f..%2fetc%2fpasswd?token=${host.token}` });
     expect([403, 404]).toContain(res.status);
     expect(res.body.toString()).not.toMatch(/root:/);
+  });
+});
+
+describe('audio for playback', () => {
+  it('serves the audio as seekable WebM/Opus, and 404 for a video without sound', async () => {
+    const res = await core.call('media.import', { paths: [fx.audio_first.path] });
+    const item = res.items[0]!;
+    if (!item.ok) throw new Error(item.error.message);
+    const whole = await request({ path: `/audio/${item.id}.webm?token=${host.token}` });
+    expect(whole.status).toBe(200);
+    expect(whole.headers['content-type']).toBe('audio/webm');
+    expect(whole.body.subarray(0, 4)).toEqual(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]));
+    const part = await request({ path: `/audio/${item.id}.webm?token=${host.token}`, headers: { range: 'bytes=10-19' } });
+    expect(part.status).toBe(206);
+    expect(part.headers['content-range']).toBe(`bytes 10-19/${whole.body.length}`);
+    expect(part.body).toEqual(whole.body.subarray(10, 20));
+    const file = path.join(tempDir(), 'a.webm');
+    writeFileSync(file, whole.body);
+    const probe = await run(ffprobeBin(), ['-v', 'error', '-show_entries', 'stream=codec_name:format=duration', '-of', 'json', file]);
+    const info = JSON.parse(probe.stdout.toString()) as { streams: { codec_name: string }[]; format: { duration: string } };
+    expect(info.streams[0]!.codec_name).toBe('opus');
+    expect(Number(info.format.duration)).toBeGreaterThan(2.5);
+    const v = await core.call('media.get', { id: item.id });
+    expect(v.audio).not.toBeNull();
+    expect(v.audio!.startTime).toBeLessThan(v.startTime);
+    expect((await request({ path: `/audio/${videoId}.webm?token=${host.token}` })).status).toBe(404);
+    expect((await request({ path: `/audio/${item.id}.webm` })).status).toBe(401);
   });
 });

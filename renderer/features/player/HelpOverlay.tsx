@@ -5,6 +5,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Space', 'play / pause'],
   ['J / K / L', 'play backward (faster) / pause / play forward (faster)'],
   ['G', 'go to a frame or a time'],
+  ['M', 'mute / unmute the sound'],
   ['+ / − / 0', 'zoom in / out / fit (Ctrl + wheel zooms, drag pans)'],
   ['?', 'this help'],
   ['Esc', 'close dialogs'],

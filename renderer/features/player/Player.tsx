@@ -17,9 +17,14 @@ export function Player({ player }: { player: PlayerController }) {
   const [goTo, setGoTo] = useState<string | null>(null);
   const [goToError, setGoToError] = useState<string | null>(null);
 
+  const audioRef = useRef<HTMLAudioElement>(null);
   useEffect(() => {
     player.attach(canvasRef.current);
-    return () => player.attach(null);
+    player.attachAudio(audioRef.current);
+    return () => {
+      player.attach(null);
+      player.attachAudio(null);
+    };
   }, [player]);
 
   useEffect(() => {
@@ -58,6 +63,10 @@ export function Player({ player }: { player: PlayerController }) {
           break;
         case '?':
           setHelp((h) => !h);
+          break;
+        case 'm':
+        case 'M':
+          player.toggleMute();
           break;
         case '+':
         case '=':
@@ -179,6 +188,10 @@ export function Player({ player }: { player: PlayerController }) {
             onChange={(e) => player.setLoop(s.loopIn, e.target.value === '' ? null : Number(e.target.value))}
           />
         </label>
+        <button type="button" onClick={() => player.toggleMute()} disabled={!s.hasAudio} aria-pressed={s.muted} title={s.hasAudio ? 'Mute (M)' : 'No audio'}>
+          {s.hasAudio ? (s.muted ? 'Unmute' : 'Mute') : 'No audio'}
+        </button>
+        <audio ref={audioRef} data-testid="player-audio" hidden />
         <button type="button" onClick={() => player.setZoom(null)} aria-pressed={!zoomed} title="Fit (0)">Fit</button>
         <button type="button" onClick={() => player.setZoom(1)} aria-pressed={s.zoom === 1} title="Actual pixels">1:1</button>
         <button type="button" onClick={() => { setGoTo(''); setGoToError(null); }} title="Go to frame or time (G)">Go to…</button>

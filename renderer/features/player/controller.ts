@@ -18,6 +18,9 @@ export interface PlayerState {
   /** null = fit to view; otherwise CSS pixels per frame pixel. */
   zoom: number | null;
   error: string | null;
+  muted: boolean;
+  /** Whether the video has audio the host can play. */
+  hasAudio: boolean;
 }
 
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 1.5, 2, 4];
@@ -34,7 +37,11 @@ export class PlayerController {
   readonly loader: FrameLoader;
   private state: PlayerState = {
     video: null, shown: null, shownPts: null, requested: 0, playing: false, rate: 1, loopIn: null, loopOut: null, zoom: null, error: null,
+    muted: false, hasAudio: false,
   };
+  private audio: HTMLAudioElement | null = null;
+  /** Audio-file time of frame 0: the audio file starts at the audio stream's own start. */
+  private audioOffset = 0;
   private listeners = new Set<Listener>();
   private canvas: HTMLCanvasElement | null = null;
   private pts: number[] = [];
@@ -55,6 +62,57 @@ export class PlayerController {
   private set(patch: Partial<PlayerState>): void {
     this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l();
+  }
+
+  /** The <audio> element that plays the original's sound beside the frames. */
+  attachAudio(el: HTMLAudioElement | null): void {
+    this.audio = el;
+    this.loadAudio();
+  }
+
+  private loadAudio(): void {
+    const v = this.state.video;
+    const a = this.audio;
+    if (!a) return;
+    a.pause();
+    const url = v?.audio && this.client.audioUrl ? this.client.audioUrl(v.id) : null;
+    if (!url || !v?.audio) {
+      a.removeAttribute('src');
+      this.set({ hasAudio: false });
+      return;
+    }
+    this.audioOffset = v.startTime - v.audio.startTime;
+    a.preload = 'auto';
+    a.src = url;
+    a.muted = this.state.muted;
+    a.dataset.offset = String(this.audioOffset);
+    this.set({ hasAudio: true });
+  }
+
+  toggleMute(): void {
+    const muted = !this.state.muted;
+    if (this.audio) this.audio.muted = muted;
+    this.set({ muted });
+  }
+
+  /** Start or stop the sound to match playback; only forward and at rates a media element can play. */
+  private syncAudio(sec: number | null): void {
+    const a = this.audio;
+    if (!a || !this.state.hasAudio) return;
+    const rate = this.state.rate;
+    if (sec === null || !this.state.playing || rate < 0.25 || rate > 4) {
+      if (!a.paused) a.pause();
+      return;
+    }
+    const want = sec + this.audioOffset;
+    if (want < 0 || (Number.isFinite(a.duration) && want >= a.duration)) {
+      if (!a.paused) a.pause();
+      return;
+    }
+    if (a.playbackRate !== rate) a.playbackRate = rate;
+    // The display clock leads; the sound follows it within 80 ms.
+    if (a.paused || Math.abs(a.currentTime - want) > 0.08) a.currentTime = want;
+    if (a.paused) void a.play().catch(() => undefined);
   }
 
   attach(canvas: HTMLCanvasElement | null): void {
@@ -84,6 +142,7 @@ export class PlayerController {
     this.keys = [];
     const target = Math.min(Math.max(0, Math.trunc(frame) || 0), video.frameCount - 1);
     this.set({ video, shown: null, shownPts: null, requested: target, error: null, loopIn: null, loopOut: null });
+    this.loadAudio();
     // The picture first: the index (pts, key flags) follows; stepping works meanwhile.
     await this.show(target);
     for (let from = 0; from < video.frameCount; from += MAX_FRAMES_PER_CALL) {
@@ -199,6 +258,7 @@ export class PlayerController {
     cancelAnimationFrame(this.raf);
     this.clock = null;
     this.set({ playing: false });
+    this.syncAudio(null);
   }
 
   toggle(): void {
@@ -248,6 +308,7 @@ export class PlayerController {
       this.clock = { t0: now, sec0: hiSec };
       sec = hiSec;
     }
+    this.syncAudio(sec);
     const target = Math.min(hi, Math.max(lo, frameAtSeconds(this.pts, this.timeBase, sec)));
     if (target !== this.state.shown) {
       this.lastDir = rate > 0 ? 1 : -1;
