@@ -1,5 +1,6 @@
-import { ipcMain, protocol, type IpcMainInvokeEvent } from 'electron';
-import { FRAME_HEADERS, frameQuery, parseFramePath } from '../../shared/frameUrl';
+import { ipcMain, net, protocol, type IpcMainInvokeEvent } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { FRAME_HEADERS, frameQuery, parseAudioPath, parseFramePath } from '../../shared/frameUrl';
 import { toErrorInfo, type ErrorInfo, type Result } from '../../shared/errors';
 import type { Dispatcher } from '../core/session';
 
@@ -12,7 +13,7 @@ import type { Dispatcher } from '../core/session';
 export const CALL_CHANNEL = 'tellframe:call';
 export const MENU_CHANNEL = 'tellframe:menu';
 export const MEDIA_SCHEME = 'tellframe';
-/** Frame URLs are `tellframe://media/frame/ID/N.png` (shared/api framePath). */
+/** Frame URLs are `tellframe://media/frame/ID/N.png`, audio `tellframe://media/audio/ID.webm` (shared/frameUrl). */
 export const MEDIA_HOST = 'media';
 
 export interface HostOptions {
@@ -89,6 +90,20 @@ export function registerMediaProtocol(opts: HostOptions): () => void {
       url = new URL(request.url);
     } catch {
       return textResponse(404, 'Not found.');
+    }
+    const audioId = url.hostname === MEDIA_HOST && request.method === 'GET' ? parseAudioPath(url.pathname) : null;
+    if (audioId !== null) {
+      const host = opts.core();
+      if (!host) return textResponse(404, NO_PROJECT.message, NO_PROJECT.code);
+      try {
+        // The file is made by the core from a registered video id; Chromium's
+        // file loader answers the Range requests the <audio> element makes.
+        const file = await host.audioFile(audioId, request.signal);
+        return net.fetch(pathToFileURL(file).toString(), { headers: request.headers });
+      } catch (err) {
+        const info = toErrorInfo(err);
+        return textResponse(info.code === 'NOT_FOUND' ? 404 : 500, info.message, info.code);
+      }
     }
     const target = url.hostname === MEDIA_HOST && request.method === 'GET' ? parseFramePath(url.pathname) : null;
     if (!target) return textResponse(404, 'Not found.');
