@@ -7,7 +7,14 @@ import type { Store } from './state/store';
 export function App({ store }: { store: Store }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   // Desktop menu: File › Import… hands paths to the page, which runs the import and shows progress.
-  useEffect(() => window.tellframe?.onMenu?.((e) => e.action === 'import' && void store.importPaths(e.paths)), [store]);
+  useEffect(
+    () =>
+      window.tellframe?.onMenu?.((e) => {
+        if (e.action === 'import') void store.importPaths(e.paths);
+        else if (e.action === 'view.zoom') store.player.zoomStep(e.zoom);
+      }),
+    [store],
+  );
   if (!state.ready) return <div className="empty">Loading…</div>;
   return (
     <>

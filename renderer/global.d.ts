@@ -8,6 +8,11 @@ import type { TellframeClient } from '../shared/api';
 export type MenuEvent =
   /** File › Import Files… / Import Folder…: pass `paths` to media.import. */
   | { action: 'import'; paths: string[] }
+  /**
+   * View › Zoom In / Zoom Out / Fit / Actual Pixels: the player's frame zoom
+   * (not the page zoom of the window).
+   */
+  | { action: 'view.zoom'; zoom: 'in' | 'out' | 'fit' | 'actual' }
   /** Help › Keyboard Shortcuts. */
   | { action: 'help.shortcuts' };
 

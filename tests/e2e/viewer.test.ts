@@ -137,4 +137,31 @@ describe('browser mode', () => {
     expect(Math.abs(probe.t - probe.offset - frameSec)).toBeLessThan(0.2);
     expect(await page.locator('[data-testid="player-audio"]').evaluate((a) => (a as HTMLAudioElement).paused)).toBe(true);
   });
+
+  it('zooms to pixel level with nearest-neighbour, pans by dragging, and fits again', async () => {
+    const ref = await referenceDecode(fx.h264_444.path);
+    await page.click(`tr[data-video-id="${ids.h264_444}"]`);
+    await expectShown(page, 0, ref.codes);
+    await page.focus('body');
+    for (let k = 0; k < 4; k++) await page.keyboard.press('+');
+    const zoomed = await page.locator('[data-testid="frame-canvas"]').evaluate((c) => ({
+      width: (c as HTMLCanvasElement).getBoundingClientRect().width,
+      rendering: getComputedStyle(c).imageRendering,
+    }));
+    expect(zoomed.width).toBeGreaterThan(160 * 8);
+    expect(zoomed.rendering).toBe('pixelated');
+    const view = page.locator('.player .view');
+    const box = (await view.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 200, box.y + box.height / 2 - 100, { steps: 5 });
+    await page.mouse.up();
+    expect(await view.evaluate((v) => v.scrollLeft)).toBeGreaterThan(100);
+    await page.screenshot({ path: path.join(shots, 'zoomed.png') });
+    await page.keyboard.press('0');
+    const fit = await page.locator('[data-testid="frame-canvas"]').evaluate((c) => (c as HTMLCanvasElement).getBoundingClientRect().width);
+    expect(fit).toBeLessThanOrEqual(box.width + 1);
+    // Still the same exact frame.
+    expect(await canvasCode(page)).toBe(ref.codes[0]);
+  });
 });

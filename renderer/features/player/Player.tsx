@@ -70,13 +70,13 @@ export function Player({ player }: { player: PlayerController }) {
           break;
         case '+':
         case '=':
-          player.setZoom((player.getState().zoom ?? fitScale()) * 2);
+          player.zoomStep('in', fitScale());
           break;
         case '-':
-          player.setZoom((player.getState().zoom ?? fitScale()) / 2);
+          player.zoomStep('out', fitScale());
           break;
         case '0':
-          player.setZoom(null);
+          player.zoomStep('fit');
           break;
         case 'Escape':
           setHelp(false);

@@ -234,6 +234,14 @@ export class PlayerController {
     this.set({ zoom: zoom === null ? null : Math.min(64, Math.max(0.05, zoom)) });
   }
 
+  /** View menu / keys: 'in' and 'out' double or halve the scale (from fit: from the scale that fits). */
+  zoomStep(how: 'in' | 'out' | 'fit' | 'actual', fitScale = 1): void {
+    if (how === 'fit') return this.setZoom(null);
+    if (how === 'actual') return this.setZoom(1);
+    const z = this.state.zoom ?? fitScale;
+    this.setZoom(how === 'in' ? z * 2 : z / 2);
+  }
+
   setLoop(inFrame: number | null, outFrame: number | null): void {
     this.set({ loopIn: inFrame, loopOut: outFrame });
   }
