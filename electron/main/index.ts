@@ -76,6 +76,7 @@ function refreshChrome(): void {
         },
         importFiles: () => void importFromDialog('files'),
         importFolder: () => void importFromDialog('folder'),
+        zoom: (zoom) => sendMenu({ action: 'view.zoom', zoom }),
         showShortcuts: () => sendMenu({ action: 'help.shortcuts' }),
       },
     ),

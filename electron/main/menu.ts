@@ -1,5 +1,9 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
+import type { MenuEvent } from '../../renderer/global';
+
+/** The player's frame zoom steps the View menu asks for. */
+export type FrameZoom = Extract<MenuEvent, { action: 'view.zoom' }>['zoom'];
 
 /** What the menu shows; index.ts rebuilds the menu whenever this changes. */
 export interface MenuState {
@@ -16,6 +20,8 @@ export interface MenuActions {
   clearRecent(): void;
   importFiles(): void;
   importFolder(): void;
+  /** View › Zoom In / Zoom Out / Fit / Actual Pixels: the player's frame zoom. */
+  zoom(zoom: FrameZoom): void;
   showShortcuts(): void;
 }
 
@@ -69,9 +75,12 @@ export function buildMenu(state: MenuState, actions: MenuActions): Menu {
       ...(state.dev
         ? ([{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as MenuItemConstructorOptions[])
         : []),
-      { role: 'resetZoom' },
-      { role: 'zoomIn' },
-      { role: 'zoomOut' },
+      // The frame zoom of the player, not the page zoom of the window: the
+      // page-zoom roles (resetZoom/zoomIn/zoomOut) would claim the same keys.
+      { label: 'Zoom In', accelerator: 'CmdOrCtrl+Plus', enabled: state.projectOpen, click: () => actions.zoom('in') },
+      { label: 'Zoom Out', accelerator: 'CmdOrCtrl+-', enabled: state.projectOpen, click: () => actions.zoom('out') },
+      { label: 'Fit', accelerator: 'CmdOrCtrl+0', enabled: state.projectOpen, click: () => actions.zoom('fit') },
+      { label: 'Actual Pixels', accelerator: 'CmdOrCtrl+1', enabled: state.projectOpen, click: () => actions.zoom('actual') },
       { type: 'separator' },
       { role: 'togglefullscreen' },
     ],

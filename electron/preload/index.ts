@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { framePath, type FrameExt } from '../../shared/frameUrl';
+import { audioPath, framePath, type FrameExt } from '../../shared/frameUrl';
 import type { ErrorInfo, Result } from '../../shared/errors';
 import type * as Host from '../host/ipc';
 import type { MenuEvent } from '../../renderer/global';
@@ -26,14 +26,21 @@ async function invoke(method: unknown, input: unknown): Promise<Result<unknown>>
   }
 }
 
+function audioUrl(id: number): string {
+  return MEDIA_ORIGIN + audioPath(id);
+}
+
 function frameUrl(id: number, index: number, ext: FrameExt = 'png'): string {
   return MEDIA_ORIGIN + framePath(id, index, ext);
 }
 
+const ZOOMS: ReadonlySet<unknown> = new Set<Extract<MenuEvent, { action: 'view.zoom' }>['zoom']>(['in', 'out', 'fit', 'actual']);
+
 function isMenuEvent(value: unknown): value is MenuEvent {
   if (typeof value !== 'object' || value === null) return false;
-  const v = value as { action?: unknown; paths?: unknown };
+  const v = value as { action?: unknown; paths?: unknown; zoom?: unknown };
   if (v.action === 'help.shortcuts') return true;
+  if (v.action === 'view.zoom') return ZOOMS.has(v.zoom);
   return v.action === 'import' && Array.isArray(v.paths) && v.paths.every((p) => typeof p === 'string');
 }
 
@@ -64,6 +71,7 @@ function installClient(
   frameUrlFn: typeof frameUrl,
   onMenuFn: typeof onMenu,
   pathForFileFn: typeof pathForFile,
+  audioUrlFn: typeof audioUrl,
 ): void {
   class TellframeCallError extends Error {
     readonly code: ErrorInfo['code'];
@@ -79,11 +87,12 @@ function installClient(
       if (result.ok) return result.value;
       throw new TellframeCallError(result.error);
     },
-    frameUrl: (id: number, index: number) => frameUrlFn(id, index),
+    frameUrl: (id: number, index: number, ext?: FrameExt) => frameUrlFn(id, index, ext),
+    audioUrl: (id: number) => audioUrlFn(id),
     onMenu: (listener: (event: MenuEvent) => void) => onMenuFn(listener),
     pathForFile: (file: File) => pathForFileFn(file),
   });
   Object.defineProperty(window, 'tellframe', { value: client, enumerable: true, configurable: false, writable: false });
 }
 
-contextBridge.executeInMainWorld({ func: installClient, args: [invoke, frameUrl, onMenu, pathForFile] });
+contextBridge.executeInMainWorld({ func: installClient, args: [invoke, frameUrl, onMenu, pathForFile, audioUrl] });
