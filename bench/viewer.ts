@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
-import { Core } from '../electron/core/api';
+import { Session } from '../electron/core/session';
 import { keyFrameAtOrBefore } from '../electron/core/media/extract';
 import { startWebHost } from '../electron/host/web';
 import { launchChromium } from '../tests/e2e/browser';
@@ -95,13 +95,14 @@ async function timedKey(page: Page, key: string, expected: number): Promise<numb
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tellframe-bench-'));
-  const core = Core.create(path.join(dir, 'bench.tellframe'), { actor: 'bench' });
+  const session = new Session({ configDir: dir, actor: 'bench' });
+  const core = session.create(path.join(dir, 'bench.tellframe'));
   const imp = await core.call('media.import', { paths: [file] });
   const item = imp.items[0]!;
   if (!item.ok) throw new Error(item.error.message);
   const v = await core.call('media.get', { id: item.id });
   const frames = core.store.frames(item.id);
-  const host = await startWebHost(core);
+  const host = await startWebHost(session);
   const media = await serveFile(file);
   const browser = await launchChromium();
   const out: string[] = [];
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
     }
 
     // ±1 steps at a human pace (a key press every 100 ms), forward then backward, from the middle of a GOP.
-    const start = 3000 + 120;
+    const start = Math.min(3120, Math.floor(v.frameCount / 2) - 30);
     await page.keyboard.press('g');
     await page.fill('input[aria-label="Frame or time"]', String(start));
     await page.keyboard.press('Enter');
@@ -247,12 +248,12 @@ async function main(): Promise<void> {
     say('');
     say(`Median speed-up over HTML5 stepping: forward ${(q(html5.fwd, 0.5) / q(fwd.slice(1), 0.5)).toFixed(0)}×, backward ${(q(html5.back, 0.5) / q(back.slice(1), 0.5)).toFixed(0)}×.`);
     say(`Jump p95 / ffmpeg CLI p95: ${(q(jumpT, 0.95) / q(cli, 0.95)).toFixed(2)}×. Frame cache after the run: ${(core.frames.cache.bytes / 2 ** 20).toFixed(0)} MiB of ${(core.frames.cache.maxBytes / 2 ** 20).toFixed(0)} MiB.`);
-    writeFileSync(path.resolve('.cache/bench/viewer-results.md'), out.join('\n') + '\n');
+    writeFileSync(path.resolve(`.cache/bench/viewer-results-${path.basename(file)}.md`), out.join('\n') + '\n');
   } finally {
     await browser.close();
     media.close();
     await host.close();
-    core.close();
+    session.close();
   }
 }
 

@@ -244,7 +244,7 @@ export class FrameServer {
         const k = keyFrameAtOrBefore(v.key, i);
         // Behind the cursor: decode the stretch up to i once, keeping every frame of it.
         const backward = cursor !== undefined && i < cursor;
-        run = this.startRun(v, k, backward ? Math.max(k, i - this.behind) : i, i);
+        run = this.startRun(v, k, backward ? Math.max(k, i - this.window(v).behind) : i, i);
       }
       return run.wait(i, signal);
     }
@@ -262,7 +262,7 @@ export class FrameServer {
     this.stats.misses++;
     // A cold request starts output at i itself: the stretch behind it is
     // fetched by the backward prefetch only if the user goes back.
-    const run = this.runFor(v, i) ?? this.startRun(v, keyFrameAtOrBefore(v.key, i), i, i + (dir > 0 ? this.ahead : 0));
+    const run = this.runFor(v, i) ?? this.startRun(v, keyFrameAtOrBefore(v.key, i), i, i + (dir > 0 ? this.window(v).ahead : 0));
     let frame: RawFrame;
     try {
       frame = await run.wait(i, signal);
@@ -277,12 +277,22 @@ export class FrameServer {
     return frame;
   }
 
+  /**
+   * Frames to decode ahead / keep behind for a video: the configured counts,
+   * but never more than a third of the cache can hold (at 4K a frame is 33 MB),
+   * or prefetched frames would evict each other before use.
+   */
+  private window(v: VideoSource): { ahead: number; behind: number } {
+    const fit = Math.floor(this.cache.maxBytes / (v.width * v.height * 4) / 3);
+    return { ahead: Math.max(2, Math.min(this.ahead, fit)), behind: Math.max(2, Math.min(this.behind, fit)) };
+  }
+
   /** A live run that will reach i soon enough to be worth waiting for. */
   private runFor(v: VideoSource, i: number): DecodeRun | null {
     const k = keyFrameAtOrBefore(v.key, i);
     for (const r of this.runs) {
       if (r.video.id !== v.id || !r.alive || i < r.next) continue;
-      if (i - r.next <= this.ahead * 2 || k <= r.next) return r;
+      if (i - r.next <= this.window(v).ahead * 2 || k <= r.next) return r;
     }
     return null;
   }
@@ -305,8 +315,9 @@ export class FrameServer {
   /** Keep decoding ahead of a forward cursor; decode the stretch behind a backward one. */
   private prefetch(v: VideoSource, i: number, dir: number): void {
     const last = v.pts.length - 1;
+    const { ahead, behind } = this.window(v);
     if (dir > 0) {
-      const target = Math.min(last, i + this.ahead);
+      const target = Math.min(last, i + ahead);
       if (this.cache.has(v.id, target)) return;
       const r = this.runFor(v, i + 1) ?? [...this.runs].find((x) => x.video.id === v.id && x.alive && x.next <= target && x.next > i);
       if (r) r.extend(target);
@@ -316,17 +327,17 @@ export class FrameServer {
         if (from <= target) this.startRun(v, keyFrameAtOrBefore(v.key, from), from, target);
       }
     } else {
-      const want = Math.max(0, i - Math.ceil(this.behind / 2));
+      const want = Math.max(0, i - Math.ceil(behind / 2));
       if (this.cache.has(v.id, want) || i === 0) return;
       const busy = [...this.runs].some((x) => x.video.id === v.id && x.alive && x.next <= want && x.end >= want);
       if (busy) return;
-      const from = Math.max(0, i - this.behind);
+      const from = Math.max(0, i - behind);
       this.startRun(v, keyFrameAtOrBefore(v.key, from), from, i - 1);
     }
   }
 
   private outside(r: DecodeRun, i: number): boolean {
-    return i < r.start || i > r.end + this.ahead * 2;
+    return i < r.start || i > r.end + this.window(r.video).ahead * 2;
   }
 
   /** Stop runs nobody waits for whose range the cursor has left. */

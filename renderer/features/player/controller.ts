@@ -137,7 +137,7 @@ export class PlayerController {
   /** Open a video at a frame: load its index (pts, key flags), then show the frame. */
   async open(video: VideoSummary, frame = 0): Promise<void> {
     this.pause();
-    this.loader.setVideo(video.id, video.frameCount);
+    this.loader.setVideo(video.id, video.frameCount, video.width, video.height);
     this.pts = [];
     this.keys = [];
     const target = Math.min(Math.max(0, Math.trunc(frame) || 0), video.frameCount - 1);

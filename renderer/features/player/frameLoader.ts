@@ -24,14 +24,24 @@ export class FrameLoader {
   /** The frame the user is on, told to the host with prefetch requests. */
   private cursor = 0;
 
+  private prefetchDepth: number;
+
   constructor(
     private readonly client: TellframeClient,
     private readonly maxBytes = 384 * 1024 * 1024,
-    private readonly prefetchDepth = 12,
-  ) {}
+    private readonly maxDepth = 12,
+  ) {
+    this.prefetchDepth = maxDepth;
+  }
 
-  setVideo(id: number, frameCount: number): void {
+  /**
+   * Switch to a video. The prefetch depth shrinks with the frame size so the
+   * window fits a third of the cache (a 4K frame is 33 MB).
+   */
+  setVideo(id: number, frameCount: number, width = 0, height = 0): void {
     if (id === this.videoId) return;
+    const fit = width && height ? Math.floor(this.maxBytes / (width * height * 4) / 3) : this.maxDepth;
+    this.prefetchDepth = Math.max(2, Math.min(this.maxDepth, fit));
     for (const f of this.inflight.values()) f.ac.abort();
     this.inflight.clear();
     this.cache.clear();
