@@ -1,4 +1,7 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { Session } from '../../electron/core/session';
+import { startWebHost, type WebHost } from '../../electron/host/web';
+import { launchChromium } from './browser';
 import { tempDir } from '../integration/helpers';
 
 /** Where e2e screenshots go (TELLFRAME_SHOTS to keep them). */
@@ -24,3 +27,27 @@ export async function shownIndex(p: Page): Promise<number> {
   return Number(await p.locator('[data-testid="frame-index"]').textContent());
 }
 
+
+/** A session served by the loopback web host and a Chromium page to drive it; close() tears all down. */
+export interface BrowserRig {
+  session: Session;
+  host: WebHost;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openRig(): Promise<BrowserRig> {
+  const session = new Session({ configDir: tempDir(), actor: 'tester' });
+  const host = await startWebHost(session);
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  return {
+    session, host, browser, page,
+    async close() {
+      await browser.close();
+      await host.close();
+      session.close();
+    },
+  };
+}

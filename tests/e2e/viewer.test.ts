@@ -1,13 +1,12 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/api';
-import { Session } from '../../electron/core/session';
-import { startWebHost, type WebHost } from '../../electron/host/web';
+import type { Session } from '../../electron/core/session';
+import type { WebHost } from '../../electron/host/web';
 import { referenceDecode, VIDEO_FIXTURES } from '../fixtures/videos';
 import { getFixtures, tempDir } from '../integration/helpers';
-import { launchChromium } from './browser';
-import { canvasCode, shots, shownIndex } from './page';
+import { canvasCode, openRig, shots, shownIndex, type BrowserRig } from './page';
 
 /**
  * The browser mode end to end: the built renderer (out/web, `npm run
@@ -18,7 +17,7 @@ import { canvasCode, shots, shownIndex } from './page';
 let session: Session;
 let core: Core;
 let host: WebHost;
-let browser: Browser;
+let rig: BrowserRig;
 let page: Page;
 let fx: Awaited<ReturnType<typeof getFixtures>>;
 const ids: Record<string, number> = {};
@@ -29,21 +28,17 @@ async function expectShown(p: Page, index: number, codes: number[]): Promise<voi
 
 beforeAll(async () => {
   fx = await getFixtures();
-  session = new Session({ configDir: tempDir(), actor: 'tester' });
+  rig = await openRig();
+  ({ session, host, page } = rig);
   core = session.create(path.join(tempDir(), 'e2e.tellframe'));
   const res = await core.call('media.import', { paths: VIDEO_FIXTURES.map((n) => fx[n].path) });
   res.items.forEach((item, i) => {
     if (!item.ok) throw new Error(item.error.message);
     ids[VIDEO_FIXTURES[i]!] = item.id;
   });
-  host = await startWebHost(session);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
 });
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  session?.close();
+  await rig?.close();
 });
 
 describe('browser mode', () => {

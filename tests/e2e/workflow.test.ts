@@ -1,13 +1,12 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Session } from '../../electron/core/session';
-import { startWebHost, type WebHost } from '../../electron/host/web';
+import type { Session } from '../../electron/core/session';
+import type { WebHost } from '../../electron/host/web';
 import { referenceDecode } from '../fixtures/videos';
 import { getFixtures, tempDir } from '../integration/helpers';
-import { launchChromium } from './browser';
-import { canvasCode, shots } from './page';
+import { canvasCode, openRig, shots, type BrowserRig } from './page';
 
 /**
  * What a newcomer does in the browser mode: no project yet → create one,
@@ -16,7 +15,7 @@ import { canvasCode, shots } from './page';
  */
 let session: Session;
 let host: WebHost;
-let browser: Browser;
+let rig: BrowserRig;
 let page: Page;
 let fx: Awaited<ReturnType<typeof getFixtures>>;
 const folder = tempDir('tellframe-import-');
@@ -28,15 +27,11 @@ beforeAll(async () => {
   copyFileSync(fx.h264_bframes.path, path.join(folder, 'a clip.mp4'));
   copyFileSync(fx.vp9_mkv.path, path.join(folder, 'nested', 'b.mkv'));
   copyFileSync(fx.truncated_moov_end.path, path.join(folder, 'broken.mp4'));
-  session = new Session({ configDir: tempDir(), actor: 'tester' });
-  host = await startWebHost(session);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  rig = await openRig();
+  ({ session, host, page } = rig);
 });
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  session?.close();
+  await rig?.close();
 });
 
 describe('newcomer workflow', () => {
