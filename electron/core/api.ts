@@ -259,7 +259,8 @@ export class Core {
     'media.prefetch': async ({ id, index }, ctx) => {
       const row = this.resolveVideo(id);
       if (this.frames.cache.has(row.id, index)) return { cached: true };
-      await this.frames.frame(this.source(row), Math.min(index, row.frame_count - 1), ctx.signal);
+      // A warm-up: it must not move the cursor or start prefetching around it.
+      await this.frames.frame(this.source(row), Math.min(index, row.frame_count - 1), ctx.signal, { prefetch: true });
       return { cached: true };
     },
     'labels.list': async () => this.store.labels(),

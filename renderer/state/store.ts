@@ -54,6 +54,11 @@ export function createStore(client: TellframeClient) {
       set({ loading: true });
       try {
         set({ videos: await client.call('media.list', {}), loading: false, error: null });
+        // The first rows are what the user sees and is likely to open: have
+        // their first frames decoded meanwhile, one after another.
+        void (async () => {
+          for (const v of state.videos.slice(0, 6)) await store.warm(v.id);
+        })();
       } catch (err) {
         set({ loading: false, error: (err as Error).message });
       }
@@ -115,10 +120,10 @@ export function createStore(client: TellframeClient) {
       void player.open(v, frame);
     },
     /** The pointer or focus is on a video: have its first frame decoded before it is opened. */
-    warm(id: number) {
+    async warm(id: number): Promise<void> {
       if (warmed.has(id) || id === state.selectedId) return;
       warmed.add(id);
-      client.call('media.prefetch', { id, index: 0 }).catch(() => warmed.delete(id));
+      await client.call('media.prefetch', { id, index: 0 }).catch(() => warmed.delete(id));
     },
     selected: () => state.videos.find((v) => v.id === state.selectedId) ?? null,
   };

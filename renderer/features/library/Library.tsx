@@ -43,8 +43,8 @@ export function Library({ store, state }: { store: Store; state: AppState }) {
                 aria-selected={v.id === state.selectedId}
                 title={`${v.path}\n${v.width}×${v.height}${v.vfr ? ', variable frame rate' : ''}, indexed by ${v.indexMethod}`}
                 onClick={() => store.select(v.id)}
-                onMouseEnter={() => store.warm(v.id)}
-                onFocus={() => store.warm(v.id)}
+                onMouseEnter={() => void store.warm(v.id)}
+                onFocus={() => void store.warm(v.id)}
                 onKeyDown={(e) => e.key === 'Enter' && store.select(v.id)}
               >
                 <td>
