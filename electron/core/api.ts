@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { api, isMethod, isSessionMethod, type Method, type Output, type ParsedInput, type ProjectMethod } from '../../shared/api';
 import { TellframeError, toErrorInfo, type Result } from '../../shared/errors';
@@ -8,12 +6,12 @@ import type { ImportItem, VideoSummary } from '../../shared/model';
 import { frameSeconds, ptsToSeconds, type Rational } from '../../shared/time';
 import { parseProbe } from './media/probe';
 import { FRAME_HEADERS, type FrameExt } from '../../shared/frameUrl';
+import { makeAudioFile } from './media/audio';
 import { extractFrame, type ExtractedFrame, type FrameFormat } from './media/extract';
 import { FrameServer, type RawFrame, type VideoSource } from './media/frameServer';
 import { hashFile } from './media/hash';
 import { importPaths, type ImportProgress } from './media/importer';
 import { locateFfmpeg, type FfmpegPaths, type LocateOptions } from './media/locate';
-import { lastErrorLine, runProcess } from './media/process';
 import { SCHEMA_VERSION } from './project/migrations';
 import { ProjectStore, type FrameTable, type MediaRow } from './project/store';
 
@@ -92,7 +90,7 @@ export class Core {
   readonly actor: string;
   private readonly locateOpts: LocateOptions;
   private binsCache: FfmpegPaths | null = null;
-  private readonly frameCache = new Map<number, FrameTable>();
+  private readonly indexTables = new Map<number, FrameTable>();
   readonly frames: FrameServer;
 
   constructor(store: ProjectStore, opts: CoreOptions = {}) {
@@ -138,11 +136,11 @@ export class Core {
   }
 
   private frameTable(id: number): FrameTable {
-    let t = this.frameCache.get(id);
+    let t = this.indexTables.get(id);
     if (!t) {
       t = this.store.frames(id);
-      this.frameCache.set(id, t);
-      if (this.frameCache.size > 16) this.frameCache.delete(this.frameCache.keys().next().value!);
+      this.indexTables.set(id, t);
+      if (this.indexTables.size > 16) this.indexTables.delete(this.indexTables.keys().next().value!);
     }
     return t;
   }
@@ -315,25 +313,6 @@ export class Core {
     const out = await handler(parsed.data, ctx);
     return spec.output.parse(out) as Output<M>;
   }
-}
-
-async function makeAudioFile(bins: FfmpegPaths, src: string, sha256: string, signal?: AbortSignal): Promise<string> {
-  const dir = path.join(os.tmpdir(), 'tellframe-audio');
-  await mkdir(dir, { recursive: true });
-  const out = path.join(dir, `${sha256}.webm`);
-  if (existsSync(out)) return out;
-  const part = `${out}.${process.pid}.part.webm`;
-  const res = await runProcess(
-    bins.ffmpeg,
-    ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', src, '-map', '0:a:0', '-vn', '-sn', '-dn', '-c:a', 'libopus', '-b:a', '96k', '-f', 'webm', part],
-    { signal, timeoutMs: 30 * 60_000 },
-  );
-  if (res.code !== 0) {
-    await rm(part, { force: true });
-    throw new TellframeError('FFMPEG_FAILED', `The audio could not be prepared: ${lastErrorLine(res.stderr)}`);
-  }
-  await rename(part, out);
-  return out;
 }
 
 export function defaultActor(): string {
