@@ -108,7 +108,9 @@ describe('import', () => {
 
   it('cancels an import and leaves no child process behind', async () => {
     const ac = new AbortController();
-    const pending = core.call('media.import', { paths: [fx.vp9_mkv.path], forceDecode: true }, { signal: ac.signal });
+    // Every fixture, each by a full decode: far longer than the 30 ms before the cancel.
+    const paths = [fx.vp9_mkv, fx.hevc_mkv, fx.av1_webm, fx.prores_mov, fx.ts_cut_mid_gop, fx.h264_vfr].map((f) => f.path);
+    const pending = core.call('media.import', { paths, forceDecode: true }, { signal: ac.signal });
     setTimeout(() => ac.abort(), 30);
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
     await new Promise((r) => setTimeout(r, 50));
