@@ -53,9 +53,7 @@ export function Library({ store, state }: { store: Store; state: AppState }) {
                 <td className="name">{basename(v.path)}</td>
                 <td>{formatSeconds(v.duration, 2)}</td>
                 <td>{v.frameCount}</td>
-                <td>
-                  {v.codec} {v.width}×{v.height}
-                </td>
+                <td title={`${v.width}×${v.height}${v.pixFmt ? ' ' + v.pixFmt : ''}`}>{v.codec}</td>
               </tr>
             ))}
           </tbody>
