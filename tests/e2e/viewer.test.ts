@@ -159,4 +159,39 @@ describe('browser mode', () => {
     // Still the same exact frame.
     expect(await canvasCode(page)).toBe(ref.codes[0]);
   });
+
+  it('loops a range at a chosen speed, and shuttles backward with J', async () => {
+    const ref = await referenceDecode(fx.h264_bframes.path);
+    await page.click(`tr[data-video-id="${ids.h264_bframes}"]`);
+    await expectShown(page, 0, ref.codes);
+    await page.selectOption('select[aria-label="Speed"]', '2');
+    await page.fill('input[aria-label="Loop from frame"]', '5');
+    await page.fill('input[aria-label="Loop to frame"]', '10');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Space');
+    const seen = new Set<number>();
+    for (let k = 0; k < 12; k++) {
+      await page.waitForTimeout(80);
+      seen.add(await shownIndex(page));
+    }
+    await page.keyboard.press('Space');
+    // 2× over a 6-frame loop for about a second: playback starts at the loop's in point and never leaves the range.
+    const inside = [...seen];
+    expect(inside.length).toBeGreaterThan(2);
+    for (const i of inside) expect(i >= 5 && i <= 10).toBe(true);
+    const at = await shownIndex(page);
+    expect(await canvasCode(page)).toBe(ref.codes[at]);
+    // J plays backward from the end.
+    await page.fill('input[aria-label="Loop from frame"]', '');
+    await page.fill('input[aria-label="Loop to frame"]', '');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('End');
+    await expectShown(page, ref.pts.length - 1, ref.codes);
+    await page.keyboard.press('j');
+    await page.waitForTimeout(500);
+    await page.keyboard.press('k');
+    const back = await shownIndex(page);
+    expect(back).toBeLessThan(ref.pts.length - 1);
+    expect(await canvasCode(page)).toBe(ref.codes[back]);
+  });
 });

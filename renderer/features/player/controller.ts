@@ -253,8 +253,11 @@ export class PlayerController {
     const v = this.state.video;
     if (!v || !this.pts.length) return;
     const from = this.state.shown ?? 0;
-    const atEnd = rate > 0 ? from >= v.frameCount - 1 : from <= 0;
-    const start = atEnd ? (rate > 0 ? (this.state.loopIn ?? 0) : (this.state.loopOut ?? v.frameCount - 1)) : from;
+    const lo = this.state.loopIn ?? 0;
+    const hi = this.state.loopOut ?? v.frameCount - 1;
+    const atEnd = rate > 0 ? from >= hi : from <= lo;
+    // Outside the loop range, or at its far end: start from its near end.
+    const start = atEnd || from < lo || from > hi ? (rate > 0 ? lo : hi) : from;
     this.clock = { t0: performance.now(), sec0: this.seconds(start) };
     this.set({ playing: true, rate });
     cancelAnimationFrame(this.raf);
