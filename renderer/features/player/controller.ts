@@ -49,6 +49,8 @@ export class PlayerController {
   private raf = 0;
   private clock: { t0: number; sec0: number } | null = null;
   private lastDir: 1 | -1 = 1;
+  /** Resolves when the open video's frame index (pts, key flags) has loaded. */
+  private indexReady: Promise<void> = Promise.resolve();
 
   constructor(private readonly client: TellframeClient) {
     this.loader = new FrameLoader(client);
@@ -145,14 +147,23 @@ export class PlayerController {
     this.loadAudio();
     // The picture first: the index (pts, key flags) follows; stepping works meanwhile.
     await this.show(target);
+    this.indexReady = this.loadIndex(video);
+    await this.indexReady;
+  }
+
+  private async loadIndex(video: VideoSummary): Promise<void> {
+    const pts: number[] = [];
+    const keys: boolean[] = [];
     for (let from = 0; from < video.frameCount; from += MAX_FRAMES_PER_CALL) {
       const rows = await this.client.call('media.frames', { id: video.id, from, count: MAX_FRAMES_PER_CALL });
       if (this.state.video?.id !== video.id) return;
       for (const r of rows) {
-        this.pts.push(r.pts);
-        this.keys.push(r.key);
+        pts.push(r.pts);
+        keys.push(r.key);
       }
     }
+    this.pts = pts;
+    this.keys = keys;
     this.set({});
   }
 
@@ -251,7 +262,13 @@ export class PlayerController {
   // decoded are skipped, not waited for, so playback keeps real time.
   play(rate = this.state.rate || 1): void {
     const v = this.state.video;
-    if (!v || !this.pts.length) return;
+    if (!v) return;
+    if (!this.pts.length) {
+      // Asked to play before the index arrived (right after opening): play once it is here.
+      const id = v.id;
+      void this.indexReady.then(() => this.state.video?.id === id && this.pts.length && this.play(rate));
+      return;
+    }
     const from = this.state.shown ?? 0;
     const lo = this.state.loopIn ?? 0;
     const hi = this.state.loopOut ?? v.frameCount - 1;
