@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { api, isMethod, isSessionMethod, type Method, type Output, type ParsedInput, type ProjectMethod } from '../../shared/api';
 import { TellframeError, toErrorInfo, type Result } from '../../shared/errors';
@@ -19,7 +20,7 @@ export interface CoreOptions {
   /** Who is acting, for the audit log. */
   actor?: string;
   ffmpeg?: LocateOptions;
-  /** Decoded-frame cache bound in bytes (default 512 MiB, or TELLFRAME_FRAME_CACHE_MB). */
+  /** Decoded-frame cache bound in bytes (default: defaultFrameCacheBytes(), or TELLFRAME_FRAME_CACHE_MB). */
   frameCacheBytes?: number;
 }
 
@@ -99,7 +100,7 @@ export class Core {
     this.locateOpts = opts.ffmpeg ?? {};
     const envMb = Number(process.env.TELLFRAME_FRAME_CACHE_MB);
     this.frames = new FrameServer(() => this.bins, {
-      cacheBytes: opts.frameCacheBytes ?? (envMb > 0 ? envMb * 1024 * 1024 : undefined),
+      cacheBytes: opts.frameCacheBytes ?? (envMb > 0 ? envMb * 1024 * 1024 : defaultFrameCacheBytes()),
     });
   }
 
@@ -313,6 +314,16 @@ export class Core {
     const out = await handler(parsed.data, ctx);
     return spec.output.parse(out) as Output<M>;
   }
+}
+
+/**
+ * An eighth of the machine's memory, between 512 MiB and 2 GiB: at 1080p a
+ * decoded frame is 8 MB, at 4K 33 MB, and backward stepping keeps a stretch
+ * of frames behind the cursor.
+ */
+export function defaultFrameCacheBytes(): number {
+  const MiB = 1024 * 1024;
+  return Math.min(2048 * MiB, Math.max(512 * MiB, Math.floor(os.totalmem() / 8)));
 }
 
 export function defaultActor(): string {

@@ -283,8 +283,12 @@ export class FrameServer {
    * or prefetched frames would evict each other before use.
    */
   private window(v: VideoSource): { ahead: number; behind: number } {
-    const fit = Math.floor(this.cache.maxBytes / (v.width * v.height * 4) / 3);
-    return { ahead: Math.max(2, Math.min(this.ahead, fit)), behind: Math.max(2, Math.min(this.behind, fit)) };
+    const frameBytes = v.width * v.height * 4;
+    const fit = Math.floor(this.cache.maxBytes / frameBytes / 3);
+    // Decoding ahead competes for the CPU with what the user asks for next;
+    // keep it to about 256 MB of pictures (24 at 1080p, 7 at 4K).
+    const aheadBudget = Math.floor((256 * 1024 * 1024) / frameBytes);
+    return { ahead: Math.max(2, Math.min(this.ahead, fit, aheadBudget)), behind: Math.max(2, Math.min(this.behind, fit)) };
   }
 
   /** A live run that will reach i soon enough to be worth waiting for. */
