@@ -59,7 +59,10 @@ describe('newcomer workflow', () => {
     await page.fill('input[aria-label="File or folder to import"]', folder);
     await page.click('button:has-text("Import")');
     await page.waitForSelector('[data-testid="import-job"][data-state="done"]', { timeout: 60_000 });
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
+    await expect.poll(() => page.locator('tbody tr[data-video-id]').count()).toBe(2);
+    // The failed file stands in the list too, with its status.
+    await expect.poll(() => page.locator('tbody tr.failed td.status').allTextContents()).toEqual(['failed']);
+    expect(await page.locator('tbody tr[data-video-id] td.status').allTextContents()).toEqual(['ready', 'ready']);
     const failures = await page.locator('ul[aria-label="Files that could not be imported"] li').allTextContents();
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatch(/broken\.mp4.*truncated/i);
