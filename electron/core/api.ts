@@ -40,7 +40,20 @@ export interface CallContext {
 
 type Handlers = { [M in ProjectMethod]: (input: ParsedInput<M>, ctx: CallContext) => Promise<Output<M>> };
 
-function probeFacts(row: MediaRow): { rate: Rational | null; audio: VideoSummary['audio'] } {
+type ProbeFacts = { rate: Rational | null; audio: VideoSummary['audio'] };
+/** Keyed by content hash: a file's probe never changes, and media.list should not re-parse every probe JSON. */
+const probeFactsCache = new Map<string, ProbeFacts>();
+
+function probeFacts(row: MediaRow): ProbeFacts {
+  let facts = probeFactsCache.get(row.sha256);
+  if (!facts) {
+    facts = readProbeFacts(row);
+    probeFactsCache.set(row.sha256, facts);
+  }
+  return facts;
+}
+
+function readProbeFacts(row: MediaRow): ProbeFacts {
   try {
     const p = parseProbe(row.probe_json);
     const r = p.video?.avgFrameRate ?? p.video?.rFrameRate ?? null;
@@ -303,17 +316,21 @@ export class Core {
 
   async call<M extends Method>(method: M, rawInput: unknown, ctx: CallContext = {}): Promise<Output<M>> {
     if (isSessionMethod(method)) throw new TellframeError('BAD_INPUT', `${method} is answered by the session, not by a project.`);
-    const spec = api[method];
-    const parsed = spec.input.safeParse(rawInput ?? {});
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      const where = first?.path.length ? ` at ${first.path.join('.')}` : '';
-      throw new TellframeError('BAD_INPUT', `Invalid input for ${method}${where}: ${first?.message ?? 'invalid'}.`);
-    }
     const handler = this.handlers[method as ProjectMethod] as (input: unknown, ctx: CallContext) => Promise<unknown>;
-    const out = await handler(parsed.data, ctx);
-    return spec.output.parse(out) as Output<M>;
+    const out = await handler(parseInput(method, rawInput), ctx);
+    return api[method].output.parse(out) as Output<M>;
   }
+}
+
+/** Parse a method's input at the boundary; a BAD_INPUT error names the field. Used by Core and Session. */
+export function parseInput<M extends Method>(method: M, rawInput: unknown): ParsedInput<M> {
+  const parsed = api[method].input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first?.path.length ? ` at ${first.path.join('.')}` : '';
+    throw new TellframeError('BAD_INPUT', `Invalid input for ${method}${where}: ${first?.message ?? 'invalid'}.`);
+  }
+  return parsed.data as ParsedInput<M>;
 }
 
 /**

@@ -7,7 +7,7 @@ import { api, isMethod, isSessionMethod, type Output, type SessionMethod } from 
 import { TellframeError, toErrorInfo, type Result } from '../../shared/errors';
 import type { FrameExt } from '../../shared/frameUrl';
 import type { ImportJob } from '../../shared/model';
-import { Core, type CallContext, type CoreOptions, type ServedFrame } from './api';
+import { Core, parseInput, type CallContext, type CoreOptions, type ServedFrame } from './api';
 
 /** What a transport (web host, Electron IPC/protocol) needs from whoever answers it. */
 export interface Dispatcher {
@@ -123,14 +123,8 @@ export class Session implements Dispatcher {
     try {
       if (!isMethod(method)) throw new TellframeError('BAD_INPUT', `Unknown method ${String(method).slice(0, 80)}.`);
       if (!isSessionMethod(method)) return this.need().dispatch(method, rawInput, ctx);
-      const spec = api[method];
-      const parsed = spec.input.safeParse(rawInput ?? {});
-      if (!parsed.success) {
-        const first = parsed.error.issues[0];
-        throw new TellframeError('BAD_INPUT', `Invalid input for ${method}: ${first?.message ?? 'invalid'}.`);
-      }
-      const value = await this.handle(method, parsed.data as never);
-      return { ok: true, value: spec.output.parse(value) };
+      const value = await this.handle(method, parseInput(method, rawInput) as Record<string, unknown>);
+      return { ok: true, value: api[method].output.parse(value) };
     } catch (err) {
       return { ok: false, error: toErrorInfo(err) };
     }

@@ -82,13 +82,18 @@ export function createStore(client: TellframeClient) {
       try {
         const { jobId } = await client.call('import.start', { paths });
         set({ job: { jobId, state: 'running', progress: null, items: [], skipped: 0, error: null } });
+        let listed = 0; // imported files already reflected in the list
         const tick = async () => {
           try {
             const job = await client.call('import.status', { jobId });
             set({ job });
+            const imported = job.items.filter((i) => i.ok).length;
             if (job.state === 'running') {
               poll = setTimeout(() => void tick(), 200);
-              if (job.items.some((i) => i.ok) && job.items.filter((i) => i.ok).length !== state.videos.length) void store.refresh();
+              if (imported > listed) {
+                listed = imported;
+                void store.refresh();
+              }
             } else void store.refresh();
           } catch (err) {
             set({ error: (err as Error).message });

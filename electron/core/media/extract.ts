@@ -49,20 +49,25 @@ function dupRank(pts: ArrayLike<number>, i: number): number {
   return d;
 }
 
+/**
+ * Input options that start decoding at key frame k (none for frame 0). -ss is
+ * relative to the container start; one microsecond past the key frame's time
+ * makes the demuxer pick that key frame rather than the one before it, and
+ * -noaccurate_seek hands every frame from there to the filters, which pick
+ * by pts. Shared by single extraction and the frame server's decode runs.
+ */
+export function seekArgs(src: Pick<ExtractSource, 'pts' | 'timeBase' | 'formatStartUs'>, k: number): string[] {
+  if (k <= 0) return [];
+  const keyUs = Math.round((src.pts[k]! * src.timeBase.num * 1e6) / src.timeBase.den);
+  return ['-ss', ((keyUs - src.formatStartUs + 1) / 1e6).toFixed(6), '-noaccurate_seek'];
+}
+
 /** ffmpeg arguments that decode exactly one frame, chosen by its pts. Pure, for tests. */
 export function extractArgs(src: ExtractSource, i: number, format: FrameFormat, seek: boolean, maxWidth?: number): string[] {
   const target = src.pts[i]!;
   const k = keyFrameAtOrBefore(src.key, i);
   const args = ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info'];
-  if (seek && k > 0) {
-    // -ss is relative to the container start. One microsecond past the key
-    // frame's time makes the demuxer pick that key frame (the one at or
-    // before the target) rather than the one before it; -noaccurate_seek
-    // hands every frame from there to the select filter, which picks by pts.
-    const keyUs = Math.round((src.pts[k]! * src.timeBase.num * 1e6) / src.timeBase.den);
-    const ss = (keyUs - src.formatStartUs + 1) / 1e6;
-    args.push('-ss', ss.toFixed(6), '-noaccurate_seek');
-  }
+  if (seek) args.push(...seekArgs(src, k));
   const rank = dupRank(src.pts, i);
   const filters = [`select=gte(pts\\,${target})`];
   if (rank > 0) filters.push(`select=eq(n\\,${rank})`);

@@ -1,5 +1,5 @@
 import { TellframeError } from '../../../shared/errors';
-import { extractFrame, keyFrameAtOrBefore, type ExtractSource } from './extract';
+import { extractFrame, keyFrameAtOrBefore, seekArgs, type ExtractSource } from './extract';
 import { FrameCache, type RawFrame } from './frameCache';
 import { parseShowinfoLine } from './frameIndex';
 import type { FfmpegPaths } from './locate';
@@ -180,10 +180,7 @@ class DecodeRun {
 
 function runArgs(v: VideoSource, start: number, firstOut: number): string[] {
   const args = ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info'];
-  if (start > 0) {
-    const keyUs = Math.round((v.pts[start]! * v.timeBase.num * 1e6) / v.timeBase.den);
-    args.push('-ss', ((keyUs - v.formatStartUs + 1) / 1e6).toFixed(6), '-noaccurate_seek');
-  }
+  args.push(...seekArgs(v, start));
   args.push(
     '-copyts', '-i', v.path,
     '-map', `0:${v.streamIndex}`, '-an', '-sn', '-dn',

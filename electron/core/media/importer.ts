@@ -201,7 +201,8 @@ async function importOne(ctx: ImportContext, file: string, report: (stage: Impor
       throw new TellframeError('UNREADABLE', 'The file changed while it was being imported; import it again once it is complete.');
     }
     report('save', 0.95);
-    const durTicks = video.duration ? Math.round((video.duration * video.timeBase.den) / video.timeBase.num / Math.max(1, index.pts.length)) : 1;
+    // Only a one-frame video needs this: its duration from the stream header.
+    const oneFrameTicks = video.duration ? Math.round((video.duration * video.timeBase.den) / video.timeBase.num) : 1;
     const id = ctx.store.addMedia(
       {
         path: file,
@@ -220,7 +221,7 @@ async function importOne(ctx: ImportContext, file: string, report: (stage: Impor
         tbDen: index.timeBase.den,
         pts: index.pts,
         key: index.key,
-        endPts: endPtsOf(index.pts, durTicks),
+        endPts: endPtsOf(index.pts, oneFrameTicks),
         vfr: isVfr(index.pts),
         indexMethod: index.method,
         indexNotes: index.notes,

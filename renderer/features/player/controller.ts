@@ -24,6 +24,19 @@ export interface PlayerState {
 }
 
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 1.5, 2, 4];
+
+/**
+ * The range playback runs over: the loop in/out points clamped to the video,
+ * or the whole video when no loop is set or the points are reversed (while
+ * the user is still typing them).
+ */
+export function loopBounds(loopIn: number | null, loopOut: number | null, frameCount: number): { lo: number; hi: number; looping: boolean } {
+  const last = Math.max(0, frameCount - 1);
+  const lo = Math.min(last, Math.max(0, loopIn ?? 0));
+  const hi = Math.min(last, Math.max(0, loopOut ?? last));
+  if ((loopIn === null && loopOut === null) || lo > hi) return { lo: 0, hi: last, looping: false };
+  return { lo, hi, looping: true };
+}
 export const MAX_FRAMES_PER_CALL = 100_000;
 
 type Listener = () => void;
@@ -270,8 +283,7 @@ export class PlayerController {
       return;
     }
     const from = this.state.shown ?? 0;
-    const lo = this.state.loopIn ?? 0;
-    const hi = this.state.loopOut ?? v.frameCount - 1;
+    const { lo, hi } = loopBounds(this.state.loopIn, this.state.loopOut, v.frameCount);
     const atEnd = rate > 0 ? from >= hi : from <= lo;
     // Outside the loop range, or at its far end: start from its near end.
     const start = atEnd || from < lo || from > hi ? (rate > 0 ? lo : hi) : from;
@@ -316,11 +328,9 @@ export class PlayerController {
     if (!v || !this.clock || !this.state.playing) return;
     const rate = this.state.rate;
     let sec = this.clock.sec0 + ((now - this.clock.t0) / 1000) * rate;
-    const lo = this.state.loopIn ?? 0;
-    const hi = this.state.loopOut ?? v.frameCount - 1;
+    const { lo, hi, looping } = loopBounds(this.state.loopIn, this.state.loopOut, v.frameCount);
     const loSec = this.seconds(lo);
     const hiSec = this.seconds(hi);
-    const looping = this.state.loopIn !== null || this.state.loopOut !== null;
     if (rate > 0 && sec > hiSec + (this.seconds(Math.min(hi + 1, v.frameCount - 1)) - hiSec || 0.04)) {
       if (!looping) {
         void this.show(hi);
