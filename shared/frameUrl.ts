@@ -2,19 +2,23 @@
  * Frame bytes travel behind URLs, never as JSON. Each host prefixes its own
  * origin (tellframe://media in Electron, the loopback origin in the browser).
  * `png` is a full-resolution PNG; `rgba` is raw RGBA (width × height × 4
- * bytes, sizes in the x-frame-width / x-frame-height headers) for the player;
+ * bytes, sizes in the x-frame-width / x-frame-height headers); `raw` is the
+ * frame server's own pixels, which the player asks for: planar I420
+ * (width × height luma, then the two half-size chroma planes; 1.5 bytes a
+ * pixel) for 8-bit 4:2:0 video of even size, otherwise RGBA, named by the
+ * x-frame-format header with the colour matrix and range beside it;
  * `thumb` is a PNG at most 160 pixels wide for lists.
  * A `prefetch=1` query marks a request that only warms a client cache; its
  * `cursor=N` says which frame the user is on.
  * Kept free of zod so the sandboxed preload bundle stays small.
  */
-export type FrameExt = 'png' | 'rgba' | 'thumb';
+export type FrameExt = 'png' | 'rgba' | 'raw' | 'thumb';
 
 export function framePath(id: number, index: number, ext: FrameExt = 'png'): string {
   return `/frame/${id}/${index}.${ext}`;
 }
 
-const FRAME_PATH = /^\/frame\/(\d{1,12})\/(\d{1,12})\.(png|rgba|thumb)$/;
+const FRAME_PATH = /^\/frame\/(\d{1,12})\/(\d{1,12})\.(png|rgba|raw|thumb)$/;
 
 /** Parse a frame URL path back into its parts; null for anything else. */
 export function parseFramePath(p: string): { id: number; index: number; ext: FrameExt } | null {
@@ -29,7 +33,16 @@ export const FRAME_HEADERS = {
   pts: 'x-frame-pts',
   width: 'x-frame-width',
   height: 'x-frame-height',
+  /** `rgba` or `i420` (raw frames). */
+  format: 'x-frame-format',
+  /** The YUV→RGB matrix of an i420 frame: `bt709`, `bt470bg`, `smpte170m` or `bt2020-ncl`. */
+  matrix: 'x-frame-matrix',
+  /** `full` or `limited` (video) range of an i420 frame. */
+  range: 'x-frame-range',
 } as const;
+
+/** How raw frame bytes are laid out. */
+export type RawFormat = 'rgba' | 'i420';
 
 /** The frame-server options a frame URL's query carries. */
 export function frameQuery(params: URLSearchParams): { prefetch: boolean; cursor?: number } {

@@ -7,8 +7,9 @@ import type { ImportItem, VideoSummary } from '../../shared/model';
 import { frameSeconds, ptsToSeconds, type Rational } from '../../shared/time';
 import { parseProbe } from './media/probe';
 import { FRAME_HEADERS, type FrameExt } from '../../shared/frameUrl';
+import { i420ToRgba, yuvColour, type YuvColour } from '../../shared/yuv';
 import { makeAudioFile } from './media/audio';
-import { extractFrame, type ExtractedFrame, type FrameFormat } from './media/extract';
+import { extractFrame, seeksByDts, type ExtractedFrame, type FrameFormat } from './media/extract';
 import { FrameServer, type RawFrame, type VideoSource } from './media/frameServer';
 import { hashFile } from './media/hash';
 import { importPaths, type ImportProgress } from './media/importer';
@@ -40,7 +41,7 @@ export interface CallContext {
 
 type Handlers = { [M in ProjectMethod]: (input: ParsedInput<M>, ctx: CallContext) => Promise<Output<M>> };
 
-type ProbeFacts = { rate: Rational | null; audio: VideoSummary['audio'] };
+type ProbeFacts = { rate: Rational | null; audio: VideoSummary['audio']; colour: YuvColour; dtsSeek: boolean };
 /** Keyed by content hash: a file's probe never changes, and media.list should not re-parse every probe JSON. */
 const probeFactsCache = new Map<string, ProbeFacts>();
 
@@ -61,9 +62,11 @@ function readProbeFacts(row: MediaRow): ProbeFacts {
     return {
       rate: r && r.num > 0 && r.den > 0 ? r : null,
       audio: a ? { codec: a.codec, startTime: a.startTime ?? p.startTime ?? 0 } : null,
+      colour: yuvColour(p.video?.pixFmt ?? row.pix_fmt, p.video?.colorSpace ?? null, p.video?.colorRange ?? null),
+      dtsSeek: seeksByDts(p.formatName, p.video?.hasBFrames ?? 0),
     };
   } catch {
-    return { rate: null, audio: null };
+    return { rate: null, audio: null, colour: yuvColour(row.pix_fmt, null, null), dtsSeek: true };
   }
 }
 
@@ -171,6 +174,9 @@ export class Core {
       formatStartUs: row.format_start_us,
       pts: t.pts,
       key: t.key,
+      pixFmt: row.pix_fmt,
+      colour: probeFacts(row).colour,
+      dtsSeek: probeFacts(row).dtsSeek,
     };
   }
 
@@ -179,20 +185,38 @@ export class Core {
     return this.frames.frame(this.source(this.resolveVideo(ref)), index, signal, opts);
   }
 
-  /** What a host sends for a frame URL: PNG (single verified extraction) or raw RGBA (frame server). */
+  /**
+   * What a host sends for a frame URL: PNG (single verified extraction), the
+   * frame server's raw pixels (I420 or RGBA, see shared/frameUrl), or RGBA
+   * (converted from I420 here when that is what the server holds).
+   */
   async frameBytes(id: number, index: number, ext: FrameExt, signal?: AbortSignal, opts: { prefetch?: boolean; cursor?: number } = {}): Promise<ServedFrame> {
     if (ext === 'thumb') return this.thumbnail(id, index, signal);
-    const f = ext === 'rgba' ? await this.rawFrame(id, index, signal, opts) : await this.frame(id, index, 'png', signal);
-    return {
-      body: f.data,
-      headers: {
-        'content-type': ext === 'rgba' ? 'application/octet-stream' : 'image/png',
-        [FRAME_HEADERS.index]: String(f.index),
-        [FRAME_HEADERS.pts]: String(f.pts),
-        [FRAME_HEADERS.width]: String(f.width),
-        [FRAME_HEADERS.height]: String(f.height),
-      },
-    };
+    const headers = (f: { index: number; pts: number; width: number; height: number }, type: string): ServedFrame['headers'] => ({
+      'content-type': type,
+      [FRAME_HEADERS.index]: String(f.index),
+      [FRAME_HEADERS.pts]: String(f.pts),
+      [FRAME_HEADERS.width]: String(f.width),
+      [FRAME_HEADERS.height]: String(f.height),
+    });
+    if (ext === 'png') {
+      const f = await this.frame(id, index, 'png', signal);
+      return { body: f.data, headers: headers(f, 'image/png') };
+    }
+    const row = this.resolveVideo(id);
+    const f = await this.rawFrame(row.id, index, signal, opts);
+    if (ext === 'rgba') {
+      const colour = probeFacts(row).colour;
+      const body = f.format === 'rgba' ? f.data : Buffer.from(i420ToRgba(f.data, f.width, f.height, colour).buffer);
+      return { body, headers: { ...headers(f, 'application/octet-stream'), [FRAME_HEADERS.format]: 'rgba' } };
+    }
+    const h: ServedFrame['headers'] = { ...headers(f, 'application/octet-stream'), [FRAME_HEADERS.format]: f.format };
+    if (f.format === 'i420') {
+      const colour = probeFacts(row).colour;
+      h[FRAME_HEADERS.matrix] = colour.matrix;
+      h[FRAME_HEADERS.range] = colour.fullRange ? 'full' : 'limited';
+    }
+    return { body: f.data, headers: h };
   }
 
   private readonly audioJobs = new Map<number, Promise<string>>();
@@ -256,7 +280,11 @@ export class Core {
         onItem: ctx.onItem,
         forceDecode: input.forceDecode,
       }),
-    'media.list': async () => this.store.listMedia().map(toSummary),
+    'media.list': async () => {
+      // Someone is about to open a video: have an ffmpeg started and waiting.
+      this.frames.prewarm();
+      return this.store.listMedia().map(toSummary);
+    },
     'media.get': async ({ id }) => toSummary(this.resolveVideo(id)),
     'media.frames': async ({ id, from, count }) => {
       const row = this.resolveVideo(id);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,33 @@ describe('browser mode', () => {
     const i = Math.floor(ref.pts.length / 2) + 3;
     await page.goto(`${host.url}&video=${ids.ts_cut_mid_gop}&frame=${i}`);
     await expectShown(page, i, ref.codes);
+  });
+
+  it('draws colours as ffmpeg converts them: BT.709 tags, full range, untagged', async () => {
+    const dir = tempDir();
+    const clips = [
+      { name: 'bt709.mp4', args: ['-pix_fmt', 'yuv420p', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709'] },
+      { name: 'full.mp4', args: ['-pix_fmt', 'yuvj420p'] },
+      { name: 'untagged.mp4', args: ['-pix_fmt', 'yuv420p'] },
+    ];
+    for (const clip of clips) {
+      const file = path.join(dir, clip.name);
+      execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=5:duration=1', '-c:v', 'libx264', ...clip.args, '-y', file]);
+      const item = (await core.call('media.import', { paths: [file] })).items[0]!;
+      if (!item.ok) throw new Error(item.error.message);
+      const want = await core.frame(item.id, 2, 'rgba');
+      await page.goto(`${host.url}&video=${item.id}&frame=2`);
+      await page.waitForFunction(() => document.querySelector('[data-testid="frame-index"]')?.textContent === '2');
+      const got = await page.evaluate(() => {
+        const c = document.querySelector<HTMLCanvasElement>('[data-testid="frame-canvas"]')!;
+        return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data);
+      });
+      expect(got.length).toBe(want.data.length);
+      let sum = 0;
+      for (let i = 0; i < got.length; i++) if (i % 4 !== 3) sum += Math.abs(got[i]! - want.data[i]!);
+      // A wrong matrix is off by about 9 on average on this picture, a wrong range by about 14.
+      expect({ clip: clip.name, meanDiff: Math.round((sum / (got.length * 0.75)) * 10) / 10 < 2 }).toEqual({ clip: clip.name, meanDiff: true });
+    }
   });
 
   it('goes to a time, and shows the keyboard help', async () => {

@@ -1,9 +1,12 @@
-/** A decoded frame as raw RGBA bytes. */
+import type { RawFormat } from '../../../shared/frameUrl';
+
+/** A decoded frame as raw bytes: planar I420 or RGBA. */
 export interface RawFrame {
   index: number;
   pts: number;
   width: number;
   height: number;
+  format: RawFormat;
   data: Buffer;
 }
 

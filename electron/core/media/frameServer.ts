@@ -1,15 +1,54 @@
 import { TellframeError } from '../../../shared/errors';
-import { extractFrame, keyFrameAtOrBefore, seekArgs, type ExtractSource } from './extract';
+import type { RawFormat } from '../../../shared/frameUrl';
+import { i420Bytes, sendsI420, type YuvColour } from '../../../shared/yuv';
+import { decodeThreads, dupRank, extractFrame, keyFrameAtOrBefore, seekSeconds, type ExtractSource } from './extract';
 import { FrameCache, type RawFrame } from './frameCache';
+import { filterWithOptions } from './filtergraph';
 import { parseShowinfoLine } from './frameIndex';
 import type { FfmpegPaths } from './locate';
-import { spawnTracked, type TrackedProcess } from './process';
+import type { TrackedProcess } from './process';
+import { WarmFfmpeg } from './warm';
 
 export type { RawFrame } from './frameCache';
 
 /** A video as the frame server needs it: its id plus what extraction needs. */
 export interface VideoSource extends ExtractSource {
   id: number;
+  /** Matrix and range of its YUV pixels (sent beside I420 frames). */
+  colour: YuvColour;
+}
+
+/** How the server keeps and sends a video's frames: I420 for 8-bit 4:2:0 of even size, else RGBA. */
+export function rawFormat(v: Pick<VideoSource, 'pixFmt' | 'width' | 'height'>): RawFormat {
+  return sendsI420(v.pixFmt ?? null, v.width, v.height) ? 'i420' : 'rgba';
+}
+
+export function rawFrameBytes(v: Pick<VideoSource, 'pixFmt' | 'width' | 'height'>): number {
+  return rawFormat(v) === 'i420' ? i420Bytes(v.width, v.height) : v.width * v.height * 4;
+}
+
+/** The arguments of every decode run; the graph arrives on fd 3 (see WarmFfmpeg). */
+export const RUN_ARGS: readonly string[] = [
+  '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info',
+  '-filter_complex_script', 'pipe:3',
+  '-map', '[out]', '-fps_mode', 'passthrough', '-f', 'rawvideo', 'pipe:1',
+];
+
+/**
+ * The filter graph of a decode run: the movie source opens the file, seeks
+ * to key frame `start` (as -ss would) and decodes; pictures before
+ * `firstOut` (including leading pictures of an open GOP, whose pts precede
+ * the key frame) are dropped before any pixel conversion, so the n-th
+ * picture out is frame firstOut + n; showinfo reports each one's pts.
+ */
+export function runGraph(v: VideoSource, start: number, firstOut: number, threads = decodeThreads()): string {
+  const opts: Record<string, string | number> = { filename: v.path, s: String(v.streamIndex) };
+  // ffmpeg's -ss allows for demuxers that seek by dts; the movie source does not, so it is done here.
+  const sp = seekSeconds(v, start, { dtsMargin: true });
+  if (sp !== null) opts.sp = sp;
+  opts.dec_threads = threads;
+  const pix = rawFormat(v) === 'i420' ? (v.pixFmt === 'yuvj420p' ? 'yuvj420p' : 'yuv420p') : 'rgba';
+  return `${filterWithOptions('movie', opts)},select=gte(pts\\,${v.pts[firstOut]}),showinfo=checksum=0,format=${pix}[out]`;
 }
 
 export interface FrameServerOptions {
@@ -27,11 +66,11 @@ interface Waiter {
 }
 
 /**
- * One sequential decode: ffmpeg from key frame `start` onward, raw RGBA on
- * stdout, each frame's pts from showinfo on stderr (paired by order and
- * checked against the index). It decodes up to `end` and then waits (stdout
- * paused, so ffmpeg blocks): extending `end` resumes it. That makes it both
- * the prefetcher and the playback pipe.
+ * One sequential decode: ffmpeg from key frame `start` onward, raw pixels on
+ * stdout (I420 or RGBA, see rawFormat), each frame's pts from showinfo on
+ * stderr (paired by order and checked against the index). It decodes up to
+ * `end` and then waits (stdout paused, so ffmpeg blocks): extending `end`
+ * resumes it. That makes it both the prefetcher and the playback pipe.
  */
 class DecodeRun {
   next: number;
@@ -40,7 +79,10 @@ class DecodeRun {
   failed: Error | null = null;
   finished = false;
   lastUsed = Date.now();
+  /** Called once, when the first picture is out (or the run ends without one). */
+  onFirst: (() => void) | null = null;
   private readonly proc: TrackedProcess;
+  private readonly format: RawFormat;
   private readonly frameBytes: number;
   private readonly frames: Buffer[] = [];
   private readonly ptsQueue: number[] = [];
@@ -48,13 +90,9 @@ class DecodeRun {
   private partialLen = 0;
   private stderrRest = '';
 
-  /**
-   * Decoding starts at key frame `start`; pictures come out from `firstOut`
-   * on (the filter drops earlier ones before any pixel conversion, so a jump
-   * into the middle of a GOP converts and pipes only what it keeps).
-   */
+  /** Decoding starts at key frame `start`; pictures come out from `firstOut` on. */
   constructor(
-    bins: FfmpegPaths,
+    launch: (graph: string) => TrackedProcess,
     readonly video: VideoSource,
     readonly start: number,
     firstOut: number,
@@ -65,8 +103,9 @@ class DecodeRun {
   ) {
     this.next = firstOut;
     this.end = Math.max(end, firstOut);
-    this.frameBytes = video.width * video.height * 4;
-    this.proc = spawnTracked(bins.ffmpeg, runArgs(video, start, firstOut));
+    this.format = rawFormat(video);
+    this.frameBytes = rawFrameBytes(video);
+    this.proc = launch(runGraph(video, start, firstOut));
     const { child } = this.proc;
     child.stdout!.on('data', (chunk: Buffer) => this.onStdout(chunk));
     child.stderr!.setEncoding('utf8');
@@ -74,11 +113,18 @@ class DecodeRun {
     void this.proc.exited.then(() => {
       this.drain();
       this.finished = true;
+      this.first();
       const err = this.failed ?? new TellframeError('FFMPEG_FAILED', `The decode ended at frame ${this.next}.`);
       for (const [, ws] of this.waiters) for (const w of ws) w.reject(err);
       this.waiters.clear();
       this.onDone(this);
     });
+  }
+
+  private first(): void {
+    const f = this.onFirst;
+    this.onFirst = null;
+    f?.();
   }
 
   get alive(): boolean {
@@ -161,8 +207,9 @@ class DecodeRun {
         this.kill();
         return;
       }
-      const frame: RawFrame = { index, pts, width: this.video.width, height: this.video.height, data };
+      const frame: RawFrame = { index, pts, width: this.video.width, height: this.video.height, format: this.format, data };
       this.cache.set(this.video.id, frame);
+      this.first();
       const ws = this.waiters.get(index);
       if (ws) {
         this.waiters.delete(index);
@@ -176,21 +223,6 @@ class DecodeRun {
       if (this.next > this.end && !this.waiters.size) this.proc.child.stdout?.pause();
     }
   }
-}
-
-function runArgs(v: VideoSource, start: number, firstOut: number): string[] {
-  const args = ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info'];
-  args.push(...seekArgs(v, start));
-  args.push(
-    '-copyts', '-i', v.path,
-    '-map', `0:${v.streamIndex}`, '-an', '-sn', '-dn',
-    // Pictures before firstOut (including leading pictures of an open GOP,
-    // whose pts precede the key frame) are dropped, so the n-th picture out
-    // is frame firstOut + n.
-    '-vf', `select=gte(pts\\,${v.pts[firstOut]}),showinfo=checksum=0`,
-    '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1',
-  );
-  return args;
 }
 
 /**
@@ -207,7 +239,8 @@ export class FrameServer {
   readonly behind: number;
   private readonly runs = new Set<DecodeRun>();
   private readonly cursor = new Map<number, number>();
-  stats = { hits: 0, misses: 0, runsStarted: 0 };
+  private readonly warm = new WarmFfmpeg(RUN_ARGS);
+  stats = { hits: 0, misses: 0, runsStarted: 0, fallbacks: 0 };
 
   constructor(
     private readonly bins: () => FfmpegPaths,
@@ -266,8 +299,10 @@ export class FrameServer {
     } catch (err) {
       if ((err as TellframeError).code === 'ABORTED') throw err;
       // The run could not deliver (e.g. a seek that lands wrong): extract alone, verified.
-      const single = await extractFrame(this.bins(), v, i, { format: 'rgba', signal });
-      frame = { index: i, pts: single.pts, width: single.width, height: single.height, data: single.data };
+      this.stats.fallbacks++;
+      const format = rawFormat(v);
+      const single = await extractFrame(this.bins(), v, i, { format, signal });
+      frame = { index: i, pts: single.pts, width: single.width, height: single.height, format, data: single.data };
       this.cache.set(v.id, frame);
     }
     this.prefetch(v, i, dir);
@@ -280,10 +315,10 @@ export class FrameServer {
    * or prefetched frames would evict each other before use.
    */
   private window(v: VideoSource): { ahead: number; behind: number } {
-    const frameBytes = v.width * v.height * 4;
+    const frameBytes = rawFrameBytes(v);
     const fit = Math.floor(this.cache.maxBytes / frameBytes / 3);
     // Decoding ahead competes for the CPU with what the user asks for next;
-    // keep it to about 256 MB of pictures (24 at 1080p, 7 at 4K).
+    // keep it to about 256 MB of pictures (24 at 1080p, 21 at 4K in I420).
     const aheadBudget = Math.floor((256 * 1024 * 1024) / frameBytes);
     return { ahead: Math.max(2, Math.min(this.ahead, fit, aheadBudget)), behind: Math.max(2, Math.min(this.behind, fit)) };
   }
@@ -300,8 +335,14 @@ export class FrameServer {
 
   private startRun(v: VideoSource, start: number, firstOut: number, end: number): DecodeRun {
     this.stats.runsStarted++;
+    // Frames that share a pts (only in an odd file's full decode) are told
+    // apart by order, so output starts at the first of them.
+    const from = firstOut - dupRank(v.pts, firstOut);
+    // A key frame the demuxer cannot seek to (before the container start) is decoded from the start.
+    const k = seekSeconds(v, start, { dtsMargin: true }) === null ? 0 : start;
+    const bin = this.bins().ffmpeg;
     const run = new DecodeRun(
-      this.bins(), v, start, firstOut, Math.min(end, v.pts.length - 1), this.cache,
+      (graph) => this.warm.take(bin, graph), v, k, from, Math.min(end, v.pts.length - 1), this.cache,
       (r) => this.runs.delete(r),
       // A run left without waiters by cancelled requests stops if the cursor is elsewhere.
       (r) => {
@@ -309,8 +350,26 @@ export class FrameServer {
         if (c === undefined || this.outside(r, c)) r.kill();
       },
     );
+    // The next ffmpeg starts once this one has its first picture, not while it decodes toward it.
+    run.onFirst = () => this.warm.refill(bin);
     this.runs.add(run);
     return run;
+  }
+
+  /** Start an ffmpeg that waits for work, so the next decode skips ffmpeg's start (e.g. when a library is shown). */
+  prewarm(): void {
+    try {
+      this.warm.refill(this.bins().ffmpeg);
+    } catch {
+      /* ffmpeg missing: the request that needs it will say so */
+    }
+  }
+
+  /** Decode runs alive now (not counting the waiting ffmpeg). */
+  get activeRuns(): number {
+    let n = 0;
+    for (const r of this.runs) if (r.alive) n++;
+    return n;
   }
 
   /** Keep decoding ahead of a forward cursor; decode the stretch behind a backward one. */
@@ -352,5 +411,6 @@ export class FrameServer {
   close(): void {
     for (const r of this.runs) r.kill();
     this.runs.clear();
+    this.warm.close();
   }
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { TellframeError } from '../../../shared/errors';
 
 /**
@@ -7,10 +8,23 @@ import { TellframeError } from '../../../shared/errors';
  * one registry so that quitting or cancelling leaves no orphan.
  */
 const active = new Set<ChildProcess>();
+/** Children started ahead of need and waiting for work (see WarmFfmpeg). */
+const waiting = new WeakSet<ChildProcess>();
 
 export const processRegistry = {
   get size(): number {
     return active.size;
+  },
+  /** Children doing work: all but those waiting for it. */
+  get busy(): number {
+    let n = 0;
+    for (const c of active) if (!waiting.has(c)) n++;
+    return n;
+  },
+  /** Mark a child as waiting for work (or, with false, as working). */
+  setWaiting(child: ChildProcess, on: boolean): void {
+    if (on) waiting.add(child);
+    else waiting.delete(child);
   },
   /** Kill every running child (app quit, test teardown). */
   killAll(): void {
@@ -143,13 +157,15 @@ export interface TrackedProcess {
  * decode pipe that is paused for back-pressure). It is registered like every
  * other child and killed on abort.
  */
-export function spawnTracked(bin: string, args: readonly string[], opts: { signal?: AbortSignal } = {}): TrackedProcess {
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+export function spawnTracked(bin: string, args: readonly string[], opts: { signal?: AbortSignal; extraPipe?: boolean } = {}): TrackedProcess {
+  // extraPipe: a writable pipe on the child's fd 3 (ffmpeg reads it as `pipe:3`).
+  const child = spawn(bin, args, { stdio: opts.extraPipe ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'], windowsHide: true });
   active.add(child);
   const kill = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     // A paused stdout with unread bytes would hold back 'close' for ever.
     child.stdout?.destroy();
+    (child.stdio[3] as Writable | undefined)?.destroy();
   };
   opts.signal?.addEventListener('abort', kill, { once: true });
   const exited = new Promise<number | null>((resolve) => {
