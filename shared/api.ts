@@ -9,6 +9,10 @@ import {
   VerifyReportSchema,
   VideoSummarySchema,
 } from './model';
+import {
+  AnnotationPatchSchema, AnnotationSchema, AttributeDefSchema, HistoryStateSchema, METHODS as VERDICT_METHODS, NewAnnotationSchema, VERDICTS,
+} from './annotations';
+import { NativeExportSchema } from './nativeJson';
 
 /**
  * The one contract between the UI and the core, used by every host: Electron
@@ -17,6 +21,14 @@ import {
  * not methods: they travel as bytes behind URLs (see frameUrl).
  */
 const VideoId = z.number().int().positive();
+const LabelId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a label id is lower-case letters, digits and _, starting with a letter');
+const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb');
+const Hotkey = z.string().regex(/^[0-9a-z]$/, 'a hotkey is one digit or lower-case letter');
+const HistoryResultSchema = z.object({
+  /** What was undone or redone (null when there was nothing). */
+  change: z.object({ title: z.string(), videoIds: z.array(z.number().int()), labels: z.boolean() }).nullable(),
+  state: HistoryStateSchema,
+});
 
 export const api = {
   'project.info': {
@@ -58,6 +70,101 @@ export const api = {
     input: z.object({}).strict(),
     output: z.array(LabelSchema),
   },
+  /** Every annotation of a video (segments, frame tags, region tracks, verdicts), in frame order. */
+  'annotations.list': {
+    input: z.object({ videoId: VideoId }).strict(),
+    output: z.array(AnnotationSchema),
+  },
+  'annotations.create': {
+    input: NewAnnotationSchema,
+    output: AnnotationSchema,
+  },
+  'annotations.update': {
+    input: z.object({ id: z.string().min(1).max(100), patch: AnnotationPatchSchema }).strict(),
+    output: AnnotationSchema,
+  },
+  'annotations.delete': {
+    input: z.object({ id: z.string().min(1).max(100) }).strict(),
+    output: z.object({ id: z.string() }),
+  },
+  /** The current annotator's verdict on a video; setting it again replaces it. */
+  'verdict.set': {
+    input: z
+      .object({
+        videoId: VideoId,
+        value: z.enum(VERDICTS),
+        method: z.enum(VERDICT_METHODS).nullable().default(null),
+        confidence: z.number().min(0).max(1).nullable().default(null),
+        note: z.string().max(100_000).default(''),
+      })
+      .strict(),
+    output: AnnotationSchema,
+  },
+  'labels.create': {
+    input: z
+      .object({
+        id: LabelId,
+        name: z.string().min(1).max(200),
+        description: z.string().max(2000).default(''),
+        color: Colour,
+        hotkey: Hotkey.nullable().default(null),
+        scope: z.enum(['frame', 'video']).default('frame'),
+        attributes: z.array(AttributeDefSchema).max(100).optional(),
+      })
+      .strict(),
+    output: LabelSchema,
+  },
+  /** Rename, describe, recolour, re-key, reorder or change attributes; the id stays. */
+  'labels.update': {
+    input: z
+      .object({
+        id: z.string().min(1).max(64),
+        patch: z
+          .object({
+            name: z.string().min(1).max(200).optional(),
+            description: z.string().max(2000).optional(),
+            color: Colour.optional(),
+            hotkey: Hotkey.nullable().optional(),
+            position: z.number().int().min(0).optional(),
+            attributes: z.array(AttributeDefSchema).max(100).optional(),
+          })
+          .strict(),
+      })
+      .strict(),
+    output: LabelSchema,
+  },
+  /** Retire a label (its annotations stay) or restore it. */
+  'labels.retire': {
+    input: z.object({ id: z.string().min(1).max(64), retired: z.boolean() }).strict(),
+    output: LabelSchema,
+  },
+  /** Move every annotation of one label to another and retire the first. */
+  'labels.merge': {
+    input: z.object({ from: z.string().min(1).max(64), into: z.string().min(1).max(64) }).strict(),
+    output: z.object({ moved: z.number().int() }),
+  },
+  'history.state': {
+    input: z.object({}).strict(),
+    output: HistoryStateSchema,
+  },
+  'history.undo': {
+    input: z.object({}).strict(),
+    output: HistoryResultSchema,
+  },
+  'history.redo': {
+    input: z.object({}).strict(),
+    output: HistoryResultSchema,
+  },
+  /** The native annotation JSON (resources/annotations.schema.json) of all videos or the ones named. */
+  'annotations.export': {
+    input: z.object({ videoIds: z.array(VideoId).max(100_000).optional() }).strict(),
+    output: NativeExportSchema,
+  },
+  /** Add the annotations of a native JSON document: validated, all or nothing, videos matched by sha256. */
+  'annotations.import': {
+    input: z.object({ document: z.unknown() }).strict(),
+    output: z.object({ videos: z.number().int(), annotations: z.number().int(), labels: z.number().int() }),
+  },
   'audit.list': {
     input: z.object({}).strict(),
     output: z.array(AuditEntrySchema),
@@ -76,7 +183,14 @@ export const api = {
       home: z.string(),
       /** Whether the session may open and create projects itself (browser mode) or the desktop menus do it. */
       canChooseProject: z.boolean(),
+      /** The annotator's name (asked once, kept in the user's settings), or null before it is given. */
+      user: z.string().nullable(),
     }),
+  },
+  /** Set the annotator's name for this and later sessions. */
+  'session.setUser': {
+    input: z.object({ name: z.string().trim().min(1).max(200) }).strict(),
+    output: z.object({ user: z.string() }),
   },
   'session.open': {
     input: z.object({ path: z.string().min(1).max(4096) }).strict(),
@@ -115,7 +229,7 @@ export type Output<M extends Method> = z.output<Api[M]['output']>;
 export const METHODS = Object.keys(api) as Method[];
 
 /** Methods answered by the session (no project needed); the rest need an open project. */
-export const SESSION_METHODS = ['session.info', 'session.open', 'session.create', 'fs.complete', 'import.start', 'import.status', 'import.cancel'] as const;
+export const SESSION_METHODS = ['session.info', 'session.setUser', 'session.open', 'session.create', 'fs.complete', 'import.start', 'import.status', 'import.cancel'] as const;
 export type SessionMethod = (typeof SESSION_METHODS)[number];
 export type ProjectMethod = Exclude<Method, SessionMethod>;
 export function isSessionMethod(m: Method): m is SessionMethod {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AttributeDefSchema } from './annotations';
 
 /** A rational number as ffmpeg reports time bases and frame rates. */
 export const RationalSchema = z.object({ num: z.number().int(), den: z.number().int() });
@@ -105,6 +106,10 @@ export const LabelSchema = z.object({
   hotkey: z.string().nullable(),
   position: z.number().int(),
   retired: z.boolean(),
+  /** The attributes its annotations may carry (shared/annotations.ts). */
+  attributes: z.array(AttributeDefSchema),
+  /** Set when the label was merged into another (it is then retired). */
+  mergedInto: z.string().nullable(),
 });
 export type Label = z.infer<typeof LabelSchema>;
 

@@ -14,7 +14,11 @@ import { FrameServer, type RawFrame, type VideoSource } from './media/frameServe
 import { hashFile } from './media/hash';
 import { importPaths, type ImportProgress } from './media/importer';
 import { locateFfmpeg, type FfmpegPaths, type LocateOptions } from './media/locate';
+import pkg from '../../package.json' with { type: 'json' };
 import { SCHEMA_VERSION } from './project/migrations';
+import { Annotator } from './annotate/annotations';
+import { buildNativeExport } from './export/json';
+import { NativeExportSchema, type NativeExport } from '../../shared/nativeJson';
 import { ProjectStore, type FrameTable, type MediaRow } from './project/store';
 
 export interface CoreOptions {
@@ -104,7 +108,9 @@ export function toSummary(row: MediaRow): VideoSummary {
  */
 export class Core {
   readonly store: ProjectStore;
-  readonly actor: string;
+  /** Who is acting: the annotator of new annotations and the actor of audit rows. */
+  actor: string;
+  readonly annotate: Annotator;
   private readonly locateOpts: LocateOptions;
   private binsCache: FfmpegPaths | null = null;
   private readonly indexTables = new Map<number, FrameTable>();
@@ -114,6 +120,7 @@ export class Core {
     this.store = store;
     this.actor = opts.actor ?? defaultActor();
     this.locateOpts = opts.ffmpeg ?? {};
+    this.annotate = new Annotator({ store, actor: () => this.actor, frames: (id) => this.frameTable(id) });
     const envMb = Number(process.env.TELLFRAME_FRAME_CACHE_MB);
     this.frames = new FrameServer(() => this.bins, {
       cacheBytes: opts.frameCacheBytes ?? (envMb > 0 ? envMb * 1024 * 1024 : defaultFrameCacheBytes()),
@@ -304,6 +311,23 @@ export class Core {
       return { cached: true };
     },
     'labels.list': async () => this.store.labels(),
+    'annotations.list': async ({ videoId }) => this.annotate.list(videoId),
+    'annotations.create': async (input) => this.annotate.create(input),
+    'annotations.update': async ({ id, patch }) => this.annotate.update(id, patch),
+    'annotations.delete': async ({ id }) => {
+      this.annotate.delete(id);
+      return { id };
+    },
+    'verdict.set': async ({ videoId, value, method, confidence, note }) => this.annotate.setVerdict(videoId, { value, method, confidence }, note),
+    'labels.create': async (input) => this.annotate.createLabel(input),
+    'labels.update': async ({ id, patch }) => this.annotate.updateLabel(id, patch),
+    'labels.retire': async ({ id, retired }) => this.annotate.retireLabel(id, retired),
+    'labels.merge': async ({ from, into }) => this.annotate.mergeLabel(from, into),
+    'history.state': async () => this.annotate.historyState(),
+    'history.undo': async () => ({ change: this.annotate.undo(), state: this.annotate.historyState() }),
+    'history.redo': async () => ({ change: this.annotate.redo(), state: this.annotate.historyState() }),
+    'annotations.export': async ({ videoIds }) => this.exportNative(videoIds),
+    'annotations.import': async ({ document }) => this.annotate.importDocument(parseNativeDocument(document)),
     'audit.list': async () => this.store.auditEntries(),
     'project.verify': async (_input, ctx) => {
       const audit = this.store.verifyAudit();
@@ -332,6 +356,17 @@ export class Core {
     },
   };
 
+  /** The native annotation JSON of the project (or of the videos named). */
+  exportNative(videoIds?: number[]): NativeExport {
+    const rows = videoIds ? videoIds.map((id) => this.resolveVideo(id)) : this.store.listMedia();
+    const head = this.store.db.prepare('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined;
+    return buildNativeExport({
+      labels: this.store.labels(),
+      videos: rows.map((m) => ({ media: m, containerStartTime: m.format_start_us / 1e6, annotations: this.annotate.list(m.id) })),
+      exported: { at: new Date().toISOString(), by: this.actor, tool: `tellframe ${TOOL_VERSION}`, auditHead: head?.hash ?? '' },
+    });
+  }
+
   /** Parse the input, run the method, parse the output: the boundary every host uses. */
   async dispatch(method: unknown, rawInput: unknown, ctx: CallContext = {}): Promise<Result<unknown>> {
     try {
@@ -348,6 +383,17 @@ export class Core {
     const out = await handler(parseInput(method, rawInput), ctx);
     return api[method].output.parse(out) as Output<M>;
   }
+}
+
+/** A native annotation document from outside, checked field by field; the error names the path. */
+export function parseNativeDocument(doc: unknown): NativeExport {
+  const parsed = NativeExportSchema.safeParse(doc);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first?.path.length ? first.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : 'document';
+    throw new TellframeError('BAD_INPUT', `Not a Tellframe annotation document: ${where}: ${first?.message ?? 'invalid'}.`);
+  }
+  return parsed.data;
 }
 
 /** Parse a method's input at the boundary; a BAD_INPUT error names the field. Used by Core and Session. */
@@ -370,6 +416,9 @@ export function defaultFrameCacheBytes(): number {
   const MiB = 1024 * 1024;
   return Math.min(2048 * MiB, Math.max(512 * MiB, Math.floor(os.totalmem() / 8)));
 }
+
+/** This build's version, as exports and reports record it. */
+export const TOOL_VERSION: string = pkg.version;
 
 export function defaultActor(): string {
   return process.env.TELLFRAME_USER || process.env.USER || process.env.USERNAME || 'unknown';

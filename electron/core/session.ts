@@ -49,6 +49,7 @@ export class Session implements Dispatcher {
   private core: Core | null = null;
   private readonly jobs = new Map<string, Job>();
   private readonly configDir: string | null;
+  private userName: string | null = null;
 
   constructor(private readonly opts: SessionOptions = {}) {
     this.configDir = opts.configDir === undefined ? defaultConfigDir() : opts.configDir;
@@ -71,14 +72,46 @@ export class Session implements Dispatcher {
   open(file: string): Core {
     const abs = path.resolve(file);
     if (this.core?.store.file === abs) return this.core;
-    this.attach(Core.open(abs, this.opts));
+    this.attach(Core.open(abs, this.coreOptions()));
     return this.core!;
   }
 
   create(file: string): Core {
     const abs = path.resolve(file);
-    this.attach(Core.create(abs, this.opts));
+    this.attach(Core.create(abs, this.coreOptions()));
     return this.core!;
+  }
+
+  private coreOptions(): CoreOptions {
+    const user = this.user();
+    return user ? { ...this.opts, actor: user } : this.opts;
+  }
+
+  /** The annotator's name from the user's settings, or null before it is given. */
+  user(): string | null {
+    if (!this.configDir) return this.userName;
+    try {
+      const v = (JSON.parse(readFileSync(path.join(this.configDir, 'user.json'), 'utf8')) as { name?: unknown }).name;
+      return typeof v === 'string' && v.trim() ? v.trim() : null;
+    } catch {
+      return this.userName;
+    }
+  }
+
+  /** Remember the annotator's name; the open project acts as them from now on. */
+  setUser(name: string): string {
+    const clean = name.trim();
+    this.userName = clean;
+    if (this.configDir) {
+      try {
+        mkdirSync(this.configDir, { recursive: true });
+        writeFileSync(path.join(this.configDir, 'user.json'), JSON.stringify({ name: clean }, null, 2));
+      } catch {
+        // Kept for this session only.
+      }
+    }
+    if (this.core) this.core.actor = clean;
+    return clean;
   }
 
   close(): void {
@@ -133,7 +166,12 @@ export class Session implements Dispatcher {
   private async handle(method: SessionMethod, input: Record<string, unknown>): Promise<Output<SessionMethod>> {
     switch (method) {
       case 'session.info':
-        return { project: this.core?.store.file ?? null, recent: this.recent(), home: os.homedir(), canChooseProject: this.opts.canChooseProject ?? true };
+        return {
+          project: this.core?.store.file ?? null, recent: this.recent(), home: os.homedir(), canChooseProject: this.opts.canChooseProject ?? true,
+          user: this.user(),
+        };
+      case 'session.setUser':
+        return { user: this.setUser(String(input.name)) };
       case 'session.open':
       case 'session.create': {
         if (this.opts.canChooseProject === false) throw new TellframeError('BAD_INPUT', 'Use File › New Project… or File › Open Project….');

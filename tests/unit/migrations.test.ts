@@ -52,6 +52,31 @@ describe('migrations', () => {
     expect(() => ins.run('x', 'galaxy')).toThrow(/CHECK/);
   });
 
+  it('004 adds annotations, label attributes and the undo history, keeping labels', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, 3);
+    db.prepare("INSERT INTO labels(id, name, description, scope, color, hotkey, position) VALUES ('blink_anomaly', 'Blink', '', 'frame', '#fff', '1', 0)").run();
+    expect(migrate(db, 4)).toBe(4);
+    const label = db.prepare('SELECT attributes, merged_into FROM labels').get() as { attributes: string; merged_into: string | null };
+    expect(JSON.parse(label.attributes).map((a: { id: string }) => a.id)).toEqual(['severity', 'confidence', 'face_region']);
+    expect(label.merged_into).toBeNull();
+    expect(columns(db, 'annotations')).toEqual(expect.arrayContaining(['id', 'media_id', 'kind', 'label_id', 'start_frame', 'end_frame', 'start_pts', 'end_pts', 'data']));
+    expect(columns(db, 'history')).toEqual(['id', 'at', 'actor', 'title', 'undo', 'redo', 'undone']);
+    db.prepare(
+      `INSERT INTO media(path, sha256, size, mtime_ms, probe_json, format_name, format_start_us, stream_index, codec, pix_fmt, width, height,
+        tb_num, tb_den, frame_count, first_pts, end_pts, vfr, index_method, index_notes, imported_at)
+       VALUES ('/a.mp4', 'aa', 1, 0, '{}', 'mp4', 0, 0, 'h264', NULL, 2, 2, 1, 25, 10, 0, 10, 0, 'packets', '[]', 't')`,
+    ).run();
+    const ins = db.prepare("INSERT INTO annotations VALUES (?, 1, ?, ?, ?, ?, 0, 1, '{}', '', 'a', 't', 't', NULL)");
+    ins.run('a1', 'segment', 'blink_anomaly', 2, 5);
+    expect(() => ins.run('a2', 'segment', 'blink_anomaly', 5, 2)).toThrow(/CHECK/);
+    expect(() => ins.run('a3', 'segment', null, 1, 2)).toThrow(/CHECK/);
+    expect(() => ins.run('a4', 'verdict', 'blink_anomaly', 0, 9)).toThrow(/CHECK/);
+    expect(() => ins.run('a5', 'segment', 'no_such_label', 0, 9)).toThrow(/FOREIGN KEY/);
+    ins.run('a6', 'verdict', null, 0, 9);
+  });
+
   it('refuses a project written by a newer schema, and re-running is a no-op', () => {
     const db = new Database(':memory:');
     expect(migrate(db)).toBe(SCHEMA_VERSION);

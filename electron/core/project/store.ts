@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import taxonomyJson from '../../../resources/taxonomy.default.json' with { type: 'json' };
+import { DEFAULT_ATTRIBUTES, type AttributeDef } from '../../../shared/annotations';
 import { TellframeError } from '../../../shared/errors';
 import type { AuditEntry, Label } from '../../../shared/model';
 import { GENESIS_HASH, auditHash, findBrokenLink, type ChainRow } from './audit';
@@ -64,6 +65,27 @@ export interface FrameTable {
 
 const APP_ID = 'tellframe';
 
+/** A labels row as SQLite holds it. */
+export interface LabelRow {
+  id: string;
+  name: string;
+  description: string;
+  scope: 'frame' | 'video';
+  color: string;
+  hotkey: string | null;
+  position: number;
+  retired: number;
+  attributes: string;
+  merged_into: string | null;
+}
+
+export function labelFromRow(r: LabelRow): Label {
+  return {
+    id: r.id, name: r.name, description: r.description, scope: r.scope, color: r.color, hotkey: r.hotkey, position: r.position,
+    retired: r.retired === 1, attributes: JSON.parse(r.attributes) as AttributeDef[], mergedInto: r.merged_into,
+  };
+}
+
 interface DefaultLabel {
   id: string;
   name: string;
@@ -123,9 +145,10 @@ export class ProjectStore {
       db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('created_at', now);
       store.appendAudit(actor, 'project.create', { createdAt: now });
       const ins = db.prepare(
-        'INSERT INTO labels(id, name, description, scope, color, hotkey, position) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO labels(id, name, description, scope, color, hotkey, position, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       );
-      labels.forEach((l, i) => ins.run(l.id, l.name, l.description, l.scope, l.color, l.hotkey, i));
+      const attrs = JSON.stringify(DEFAULT_ATTRIBUTES);
+      labels.forEach((l, i) => ins.run(l.id, l.name, l.description, l.scope, l.color, l.hotkey, i, attrs));
       store.appendAudit(actor, 'labels.seed', { labels: labels.map((l) => l.id) });
     })();
     return store;
@@ -246,7 +269,11 @@ export class ProjectStore {
   }
 
   labels(): Label[] {
-    const rows = this.db.prepare('SELECT * FROM labels ORDER BY position').all() as (Omit<Label, 'retired'> & { retired: number })[];
-    return rows.map((r) => ({ ...r, retired: r.retired === 1 }));
+    return (this.db.prepare('SELECT * FROM labels ORDER BY position').all() as LabelRow[]).map(labelFromRow);
+  }
+
+  label(id: string): Label | undefined {
+    const row = this.db.prepare('SELECT * FROM labels WHERE id = ?').get(id) as LabelRow | undefined;
+    return row ? labelFromRow(row) : undefined;
   }
 }
