@@ -135,6 +135,54 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('export')
+    .description('export annotations (format json: the native annotation JSON, DIR/annotations.json)')
+    .argument('<project>', 'project file')
+    .addOption(new Option('--format <name>', 'export format').choices(['json']).makeOptionMandatory())
+    .requiredOption('--out <dir>', 'folder to write into (created if missing)')
+    .option('--videos <ids>', 'only these videos: ids separated by commas')
+    .action(async (project: string, opts: { format: string; out: string; videos?: string }) => {
+      let videoIds: number[] | undefined;
+      if (opts.videos !== undefined) {
+        const parts = opts.videos.split(',').map((x) => x.trim());
+        if (!parts.every((x) => /^\d{1,12}$/.test(x) && Number(x) > 0)) throw new TellframeError('BAD_INPUT', `--videos takes video ids separated by commas, got "${opts.videos}".`);
+        videoIds = parts.map(Number);
+      }
+      const { writeNativeExport } = await import('./core/export/json');
+      await withCore(project, async (core) => {
+        const doc = await core.call('annotations.export', videoIds ? { videoIds } : {});
+        const file = await writeNativeExport(doc, opts.out);
+        const n = doc.videos.reduce((sum, v) => sum + v.annotations.length, 0);
+        out(`Wrote ${file}: ${doc.videos.length} videos, ${n} annotations, ${doc.taxonomy.length} labels (audit head ${doc.exported.auditHead}).`);
+      });
+    });
+
+  program
+    .command('import-annotations')
+    .description('add the annotations of a native JSON file: all or nothing, videos matched by sha256')
+    .argument('<project>', 'project file')
+    .argument('<file>', 'annotations.json written by tellframe export --format json')
+    .action(async (project: string, file: string) => {
+      const { readFile } = await import('node:fs/promises');
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        throw new TellframeError('NOT_FOUND', `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+      }
+      let document: unknown;
+      try {
+        document = JSON.parse(text);
+      } catch (err) {
+        throw new TellframeError('BAD_INPUT', `${file} is not valid JSON: ${(err as Error).message}.`);
+      }
+      await withCore(project, async (core) => {
+        const r = await core.call('annotations.import', { document });
+        out(`Imported ${r.annotations} annotations on ${r.videos} videos, ${r.labels} labels.`);
+      });
+    });
+
+  program
     .command('serve')
     .description('serve the UI, the API and the frames to a browser on 127.0.0.1 (first line printed: the URL with its token)')
     .argument('[project]', 'project file to open (otherwise choose or create one in the browser)')

@@ -62,6 +62,52 @@ describe('tellframe CLI', () => {
     expect(bad.out).toMatch(/changed/);
   });
 
+  it('export --format json and import-annotations carry annotations losslessly to another project', async () => {
+    const dir = tempDir();
+    const video = path.join(dir, 'clip.mp4');
+    copyFileSync(fx.h264_bframes.path, video);
+    const a = path.join(dir, 'a.tellframe');
+    const b = path.join(dir, 'b.tellframe');
+    for (const p of [a, b]) {
+      expect(tf('init', p).code).toBe(0);
+      expect(tf('import', p, video).code).toBe(0);
+    }
+    const { Core } = await import('../../electron/core/api');
+    const core = Core.open(a, { actor: 'cli-tester' });
+    await core.call('annotations.create', { kind: 'segment', videoId: 1, label: 'blur_anomaly', startFrame: 5, endFrame: 9, note: 'smeared cheek' });
+    await core.call('annotations.create', { kind: 'region_track', videoId: 1, label: 'edge_artifact', keyframes: [{ frame: 2, shape: 'box', points: [[1, 1], [20, 20]] }, { frame: 30, shape: 'box', points: [[5, 5], [30, 30]], outside: true }] });
+    await core.call('verdict.set', { videoId: 1, value: 'fake', method: 'face_swap', confidence: 0.75 });
+    core.close();
+
+    const out = path.join(dir, 'export');
+    const ex = tf('export', a, '--format', 'json', '--out', out);
+    expect(ex.code, ex.err).toBe(0);
+    expect(ex.out).toMatch(/1 videos, 3 annotations, 9 labels/);
+    const doc = JSON.parse(readFileSync(path.join(out, 'annotations.json'), 'utf8')) as { videos: { annotations: { kind: string; startTime: number; startFrame: number }[] }[] };
+    const ref = await referenceDecode(video);
+    const seg = doc.videos[0]!.annotations.find((x) => x.kind === 'segment')!;
+    // Seconds from frame 0's pts, from the stored pts.
+    expect(seg.startTime).toBeCloseTo(ref.ptsTime[5]! - ref.ptsTime[0]!, 5);
+
+    const im = tf('import-annotations', b, path.join(out, 'annotations.json'));
+    expect(im.code, im.err).toBe(0);
+    expect(im.out).toMatch(/Imported 3 annotations on 1 videos/);
+    const out2 = path.join(dir, 'export2');
+    expect(tf('export', b, '--format', 'json', '--out', out2).code).toBe(0);
+    const strip = (f: string) => ({ ...JSON.parse(readFileSync(f, 'utf8')), exported: null });
+    expect(strip(path.join(out2, 'annotations.json'))).toEqual(strip(path.join(out, 'annotations.json')));
+
+    // Again: every annotation already exists, so nothing is added and the error says why.
+    const again = tf('import-annotations', b, path.join(out, 'annotations.json'));
+    expect(again.code).not.toBe(0);
+    expect(again.err).toMatch(/already exists/);
+    const broken = path.join(dir, 'broken.json');
+    writeFileSync(broken, '{"format": "tellframe.annotations",');
+    expect(tf('import-annotations', b, broken).err).toMatch(/is not valid JSON/);
+    expect(tf('export', a, '--format', 'xml', '--out', out).code).not.toBe(0);
+    expect(tf('export', a, '--format', 'json', '--out', out, '--videos', 'x,2').err).toMatch(/--videos takes video ids/);
+  });
+
   it('prints one clear line and no stack for errors, the stack with --debug', () => {
     const dir = tempDir();
     const missing = tf('info', path.join(dir, 'none.tellframe'));

@@ -232,3 +232,26 @@ describe('native annotation JSON', () => {
     fresh.core.close();
   });
 });
+
+describe('published JSON Schema', () => {
+  it('is current with the code (npm run schemas) and accepts an export, rejecting a broken one', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const { nativeJsonSchema } = await import('../../shared/schemas');
+    const file = path.join(import.meta.dirname, '..', '..', 'resources', 'annotations.schema.json');
+    const published = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(published).toEqual(JSON.parse(JSON.stringify(nativeJsonSchema())));
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(published);
+
+    const { core, id } = project();
+    await core.call('annotations.create', { kind: 'segment', videoId: id, label: 'lip_sync_mismatch', startFrame: 1, endFrame: 2 });
+    await core.call('annotations.create', { kind: 'region_track', videoId: id, label: 'edge_artifact', keyframes: [box(3, 0, 0), box(9, 5, 5, true)] });
+    await core.call('verdict.set', { videoId: id, value: 'uncertain' });
+    const doc = JSON.parse(JSON.stringify(await core.call('annotations.export', {}))) as NativeExport;
+    core.close();
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    (doc.videos[0]!.annotations[0] as { kind: string }).kind = 'scribble';
+    expect(validate(doc)).toBe(false);
+    expect(validate.errors!.some((e) => e.instancePath === '/videos/0/annotations/0/kind')).toBe(true);
+  });
+});
