@@ -1,4 +1,5 @@
 import { useEffect, useSyncExternalStore } from 'react';
+import { AnnotatePanel } from './features/annotate/AnnotatePanel';
 import { Library } from './features/library/Library';
 import { Player } from './features/player/Player';
 import { ProjectChooser } from './features/project/ProjectChooser';
@@ -25,7 +26,14 @@ export function App({ store }: { store: Store }) {
       {state.projectPath ? (
         <main>
           <Library store={store} state={state} />
-          {state.selectedId !== null ? <Player player={store.player} /> : <div className="empty">Select a video.</div>}
+          {state.selectedId !== null ? (
+            <div className="work">
+              <Player player={store.player} />
+              <AnnotatePanel model={store.annotate} player={store.player} />
+            </div>
+          ) : (
+            <div className="empty">Select a video.</div>
+          )}
         </main>
       ) : (
         <ProjectChooser store={store} state={state} />

@@ -1,5 +1,6 @@
 import type { TellframeClient } from '../../shared/api';
 import type { ImportJob, VideoSummary } from '../../shared/model';
+import { AnnotateModel } from '../features/annotate/model';
 import { PlayerController } from '../features/player/controller';
 
 /** App state lives outside React; components read it with useSyncExternalStore and change it through actions. */
@@ -29,12 +30,14 @@ export function createStore(client: TellframeClient) {
     for (const l of listeners) l();
   };
   const player = new PlayerController(client);
+  const annotate = new AnnotateModel(client);
   const warmed = new Set<number>();
   let poll: ReturnType<typeof setTimeout> | null = null;
 
   const store = {
     client,
     player,
+    annotate,
     getState: () => state,
     subscribe(l: Listener) {
       listeners.add(l);
@@ -45,6 +48,7 @@ export function createStore(client: TellframeClient) {
       try {
         const info = await client.call('session.info', {});
         set({ ready: true, projectPath: info.project, recent: info.recent, home: info.home, canChooseProject: info.canChooseProject, error: null });
+        await annotate.init();
         if (info.project) await store.refresh();
       } catch (err) {
         set({ ready: true, error: (err as Error).message });

@@ -1,0 +1,244 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { ANNOTATION_KINDS, METHODS, VERDICTS, type Annotation } from '../../../shared/annotations';
+import type { PlayerController } from '../player/controller';
+import { RESERVED_KEYS, type AnnotateModel } from './model';
+
+function typing(e: KeyboardEvent): boolean {
+  const t = e.target;
+  return t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement;
+}
+
+/**
+ * Tagging beside the player: I / O marks, a label key applies the label to
+ * the range (or tags the current frame), a timeline with one lane per label,
+ * the annotation list with filters, the verdict, undo / redo.
+ */
+export function AnnotatePanel({ model, player }: { model: AnnotateModel; player: PlayerController }) {
+  const s = useSyncExternalStore(model.subscribe, model.getState);
+  const p = useSyncExternalStore(player.subscribe, player.getState);
+  const video = p.video;
+  const current = p.shown ?? p.requested;
+
+  useEffect(() => {
+    if (video) void model.open(video.id);
+  }, [model, video]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (typing(e)) return;
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      if (mod && key === 'z') {
+        e.preventDefault();
+        void (e.shiftKey ? model.redo() : model.undo());
+        return;
+      }
+      if (mod && key === 'y') {
+        e.preventDefault();
+        void model.redo();
+        return;
+      }
+      if (mod || e.altKey) return;
+      const frame = player.getState().shown ?? player.getState().requested;
+      if (key === 'i') model.setIn(frame);
+      else if (key === 'o') model.setOut(frame);
+      else if (key === 'escape') model.clearMarks();
+      else {
+        const label = key.length === 1 && !RESERVED_KEYS.has(key) ? model.labelForKey(key) : undefined;
+        if (!label) return;
+        void model.applyLabel(label.id, frame);
+      }
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [model, player]);
+
+  if (!video) return null;
+  const n = video.frameCount;
+  const active = s.labels.filter((l) => !l.retired);
+  const lanes = s.labels.filter((l) => !l.retired || s.annotations.some((a) => a.label === l.id));
+  const pct = (f: number) => `${(f / n) * 100}%`;
+  const list = model.filtered();
+  const annotators = [...new Set(s.annotations.map((a) => a.annotator))];
+
+  return (
+    <section className="annotate" aria-label="Annotations">
+      {s.user === null ? <UserPrompt onSave={(name) => model.setUser(name)} /> : null}
+      <div className="marks">
+        <span>
+          In <b data-testid="mark-in">{s.markIn ?? '—'}</b> · Out <b data-testid="mark-out">{s.markOut ?? '—'}</b>
+        </span>
+        <span className="muted">I / O set marks, a label key applies it (no marks: tags this frame)</span>
+        <button type="button" onClick={() => void model.undo()} disabled={!s.history.undo} title={s.history.undo ? `Undo ${s.history.undo} (Ctrl+Z)` : 'Nothing to undo'}>
+          Undo
+        </button>
+        <button type="button" onClick={() => void model.redo()} disabled={!s.history.redo} title={s.history.redo ? `Redo ${s.history.redo} (Ctrl+Shift+Z)` : 'Nothing to redo'}>
+          Redo
+        </button>
+        {s.user ? <span className="muted" data-testid="annotator">annotating as <b>{s.user}</b></span> : null}
+        {s.status ? (
+          <span className={s.status.error ? 'error' : 'muted'} role={s.status.error ? 'alert' : 'status'} data-testid="annotate-status">
+            {s.status.text}
+          </span>
+        ) : null}
+      </div>
+      <div className="palette" aria-label="Labels">
+        {active.map((l) => (
+          <button key={l.id} type="button" onClick={() => void model.applyLabel(l.id, current)} title={l.description} style={{ borderColor: l.color }}>
+            {l.hotkey ? <kbd>{l.hotkey}</kbd> : null} {l.name}
+          </button>
+        ))}
+      </div>
+      <div className="timeline" data-testid="timeline" aria-label="Timeline">
+        {lanes.map((l) => (
+          <div
+            key={l.id}
+            className="lane"
+            data-label={l.id}
+            onClick={(e) => {
+              const r = e.currentTarget.getBoundingClientRect();
+              player.goTo(Math.min(n - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * n))));
+            }}
+          >
+            <span className="lane-name" style={{ color: l.color }}>{l.name}</span>
+            {s.annotations
+              .filter((a) => a.label === l.id)
+              .map((a) => (
+                <span
+                  key={a.id}
+                  className={`bar ${a.kind}`}
+                  data-annotation={a.id}
+                  title={`${a.kind.replace('_', ' ')} ${a.startFrame}–${a.endFrame}${a.note ? ` — ${a.note}` : ''}`}
+                  style={{ left: pct(a.startFrame), width: `max(2px, ${pct(a.endFrame - a.startFrame + 1)})`, background: l.color }}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    player.goTo(a.startFrame);
+                  }}
+                />
+              ))}
+            <span className="cursor" style={{ left: pct(current) }} />
+          </div>
+        ))}
+      </div>
+      <VerdictPanel model={model} mine={model.myVerdict()} />
+      <div className="list-filters">
+        <label>
+          Label{' '}
+          <select aria-label="Filter by label" value={s.filter.label} onChange={(e) => model.setFilter({ label: e.target.value })}>
+            <option value="">all</option>
+            {s.labels.map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
+          </select>
+        </label>
+        <label>
+          Kind{' '}
+          <select aria-label="Filter by kind" value={s.filter.kind} onChange={(e) => model.setFilter({ kind: e.target.value as typeof s.filter.kind })}>
+            <option value="">all</option>
+            {ANNOTATION_KINDS.map((k) => <option key={k} value={k}>{k.replace('_', ' ')}</option>)}
+          </select>
+        </label>
+        <label>
+          Annotator{' '}
+          <select aria-label="Filter by annotator" value={s.filter.annotator} onChange={(e) => model.setFilter({ annotator: e.target.value })}>
+            <option value="">all</option>
+            {annotators.map((a) => <option key={a} value={a}>{a}</option>)}
+          </select>
+        </label>
+      </div>
+      <table className="annotation-list" data-testid="annotation-list">
+        <thead>
+          <tr><th>Kind</th><th>Label</th><th>Frames</th><th>Annotator</th><th>Note</th><th /></tr>
+        </thead>
+        <tbody>
+          {list.map((a) => <Row key={a.id} a={a} labelName={s.labels.find((l) => l.id === a.label)?.name ?? (a.verdict ? a.verdict.value : '')} onGo={() => player.goTo(a.startFrame)} onDelete={() => void model.remove(a.id)} />)}
+          {list.length === 0 ? <tr><td colSpan={6} className="muted">No annotations{s.annotations.length ? ' match the filter' : ' yet'}.</td></tr> : null}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Row({ a, labelName, onGo, onDelete }: { a: Annotation; labelName: string; onGo: () => void; onDelete: () => void }) {
+  return (
+    <tr data-annotation-id={a.id} data-kind={a.kind}>
+      <td>{a.kind.replace('_', ' ')}</td>
+      <td>{labelName}</td>
+      <td>
+        <button type="button" className="link" onClick={onGo} title="Go to its first frame">
+          {a.startFrame === a.endFrame ? a.startFrame : `${a.startFrame}–${a.endFrame}`}
+        </button>
+      </td>
+      <td>{a.annotator}</td>
+      <td>{a.note}</td>
+      <td>
+        <button type="button" onClick={onDelete} aria-label={`Delete ${a.kind} ${labelName} ${a.startFrame}`}>Delete</button>
+      </td>
+    </tr>
+  );
+}
+
+function VerdictPanel({ model, mine }: { model: AnnotateModel; mine: Annotation | undefined }) {
+  const [value, setValue] = useState<string>(mine?.verdict?.value ?? '');
+  const [method, setMethod] = useState<string>(mine?.verdict?.method ?? '');
+  const [confidence, setConfidence] = useState<string>(mine?.verdict?.confidence != null ? String(mine.verdict.confidence) : '');
+  const [note, setNote] = useState<string>(mine?.note ?? '');
+  useEffect(() => {
+    setValue(mine?.verdict?.value ?? '');
+    setMethod(mine?.verdict?.method ?? '');
+    setConfidence(mine?.verdict?.confidence != null ? String(mine.verdict.confidence) : '');
+    setNote(mine?.note ?? '');
+  }, [mine]);
+  return (
+    <form
+      className="verdict"
+      aria-label="Verdict"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!value) return;
+        const c = confidence.trim() === '' ? null : Number(confidence);
+        void model.setVerdict({
+          value: value as (typeof VERDICTS)[number],
+          method: method ? (method as (typeof METHODS)[number]) : null,
+          confidence: c !== null && Number.isFinite(c) ? c : null,
+          note,
+        });
+      }}
+    >
+      <b>Verdict</b>
+      <select aria-label="Verdict" value={value} onChange={(e) => setValue(e.target.value)}>
+        <option value="">—</option>
+        {VERDICTS.map((v) => <option key={v} value={v}>{v}</option>)}
+      </select>
+      <select aria-label="Suspected method" value={method} onChange={(e) => setMethod(e.target.value)}>
+        <option value="">method —</option>
+        {METHODS.map((m) => <option key={m} value={m}>{m.replace('_', ' ')}</option>)}
+      </select>
+      <input aria-label="Confidence" type="number" min={0} max={1} step={0.05} placeholder="confidence 0–1" value={confidence} onChange={(e) => setConfidence(e.target.value)} />
+      <input aria-label="Verdict note" placeholder="note" value={note} onChange={(e) => setNote(e.target.value)} />
+      <button type="submit" disabled={!value}>Save verdict</button>
+      {mine?.verdict ? <span className="muted" data-testid="verdict-saved">saved: {mine.verdict.value}</span> : null}
+    </form>
+  );
+}
+
+function UserPrompt({ onSave }: { onSave: (name: string) => Promise<string | null> }) {
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      className="user-prompt"
+      aria-label="Annotator name"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setError(await onSave(name));
+      }}
+    >
+      <label>
+        Your name, recorded with each annotation:{' '}
+        <input aria-label="Your name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
+      </label>
+      <button type="submit">Save</button>
+      {error ? <span className="error" role="alert">{error}</span> : null}
+    </form>
+  );
+}
