@@ -13,6 +13,12 @@ export function App({ store }: { store: Store }) {
       window.tellframe?.onMenu?.((e) => {
         if (e.action === 'import') void store.importPaths(e.paths);
         else if (e.action === 'view.zoom') store.player.zoomStep(e.zoom);
+        else if (e.action === 'edit.undo' || e.action === 'edit.redo') {
+          const el = document.activeElement;
+          // In a text field the menu undoes typing, as everywhere else.
+          if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) document.execCommand(e.action === 'edit.undo' ? 'undo' : 'redo');
+          else void (e.action === 'edit.undo' ? store.annotate.undo() : store.annotate.redo());
+        }
       }),
     [store],
   );

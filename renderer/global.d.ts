@@ -14,7 +14,10 @@ export type MenuEvent =
    */
   | { action: 'view.zoom'; zoom: 'in' | 'out' | 'fit' | 'actual' }
   /** Help › Keyboard Shortcuts. */
-  | { action: 'help.shortcuts' };
+  | { action: 'help.shortcuts' }
+  /** Edit › Undo / Redo: the annotation history, or the typing in a focused text field. */
+  | { action: 'edit.undo' }
+  | { action: 'edit.redo' };
 
 /** Members only the Electron preload offers; the browser host has neither. */
 export interface DesktopExtras {

@@ -78,6 +78,8 @@ function refreshChrome(): void {
         importFolder: () => void importFromDialog('folder'),
         zoom: (zoom) => sendMenu({ action: 'view.zoom', zoom }),
         showShortcuts: () => sendMenu({ action: 'help.shortcuts' }),
+        undo: () => sendMenu({ action: 'edit.undo' }),
+        redo: () => sendMenu({ action: 'edit.redo' }),
       },
     ),
   );

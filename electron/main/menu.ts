@@ -23,6 +23,9 @@ export interface MenuActions {
   /** View › Zoom In / Zoom Out / Fit / Actual Pixels: the player's frame zoom. */
   zoom(zoom: FrameZoom): void;
   showShortcuts(): void;
+  /** Edit › Undo / Redo: the page undoes the last annotation change (or the typing in a focused field). */
+  undo(): void;
+  redo(): void;
 }
 
 /** "name — folder" so two projects with the same file name can be told apart. */
@@ -58,8 +61,10 @@ export function buildMenu(state: MenuState, actions: MenuActions): Menu {
   const edit: MenuItemConstructorOptions = {
     label: '&Edit',
     submenu: [
-      { role: 'undo' },
-      { role: 'redo' },
+      // Not the undo/redo roles: those only undo typing. The page decides
+      // between a focused text field and the annotation history.
+      { label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: () => actions.undo() },
+      { label: 'Redo', accelerator: mac ? 'Shift+CmdOrCtrl+Z' : 'CmdOrCtrl+Shift+Z', click: () => actions.redo() },
       { type: 'separator' },
       // Without these roles, copy and paste do not work in text fields on macOS.
       { role: 'cut' },

@@ -39,7 +39,7 @@ const ZOOMS: ReadonlySet<unknown> = new Set<Extract<MenuEvent, { action: 'view.z
 function isMenuEvent(value: unknown): value is MenuEvent {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { action?: unknown; paths?: unknown; zoom?: unknown };
-  if (v.action === 'help.shortcuts') return true;
+  if (v.action === 'help.shortcuts' || v.action === 'edit.undo' || v.action === 'edit.redo') return true;
   if (v.action === 'view.zoom') return ZOOMS.has(v.zoom);
   return v.action === 'import' && Array.isArray(v.paths) && v.paths.every((p) => typeof p === 'string');
 }

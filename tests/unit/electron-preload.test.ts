@@ -123,6 +123,8 @@ describe('preload', () => {
       { action: 'import', paths: ['/a.mp4', '/b.mov'] },
       { action: 'import', paths: [] },
       { action: 'help.shortcuts' },
+      { action: 'edit.undo' },
+      { action: 'edit.redo' },
     ];
     for (const e of valid) sendMenu(e);
     expect(got).toEqual(valid);
