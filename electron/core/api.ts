@@ -27,6 +27,11 @@ export interface CoreOptions {
   ffmpeg?: LocateOptions;
   /** Decoded-frame cache bound in bytes (default: defaultFrameCacheBytes(), or TELLFRAME_FRAME_CACHE_MB). */
   frameCacheBytes?: number;
+  /**
+   * Start an ffmpeg ahead of the first frame request when the videos are
+   * listed (hosts with a viewer do; the command line does not).
+   */
+  prewarmDecoder?: boolean;
 }
 
 /** Frame bytes as every host serves them. */
@@ -111,6 +116,7 @@ export class Core {
   /** Who is acting: the annotator of new annotations and the actor of audit rows. */
   actor: string;
   readonly annotate: Annotator;
+  private readonly prewarmDecoder: boolean;
   private readonly locateOpts: LocateOptions;
   private binsCache: FfmpegPaths | null = null;
   private readonly indexTables = new Map<number, FrameTable>();
@@ -120,6 +126,7 @@ export class Core {
     this.store = store;
     this.actor = opts.actor ?? defaultActor();
     this.locateOpts = opts.ffmpeg ?? {};
+    this.prewarmDecoder = opts.prewarmDecoder ?? false;
     this.annotate = new Annotator({ store, actor: () => this.actor, frames: (id) => this.frameTable(id) });
     const envMb = Number(process.env.TELLFRAME_FRAME_CACHE_MB);
     this.frames = new FrameServer(() => this.bins, {
@@ -289,7 +296,7 @@ export class Core {
       }),
     'media.list': async () => {
       // Someone is about to open a video: have an ffmpeg started and waiting.
-      this.frames.prewarm();
+      if (this.prewarmDecoder) this.frames.prewarm();
       return this.store.listMedia().map(toSummary);
     },
     'media.get': async ({ id }) => toSummary(this.resolveVideo(id)),

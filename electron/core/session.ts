@@ -84,7 +84,9 @@ export class Session implements Dispatcher {
 
   private coreOptions(): CoreOptions {
     const user = this.user();
-    return user ? { ...this.opts, actor: user } : this.opts;
+    // A session serves a viewer: have ffmpeg started before the first frame is asked for.
+    const opts: CoreOptions = { prewarmDecoder: true, ...this.opts };
+    return user ? { ...opts, actor: user } : opts;
   }
 
   /** The annotator's name from the user's settings, or null before it is given. */

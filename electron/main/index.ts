@@ -98,7 +98,9 @@ async function openProject(file: string, how: 'open' | 'create', opts: { forgetO
   }
   let core: Core;
   try {
-    core = how === 'create' ? Core.create(abs) : Core.open(abs);
+    const user = sessionHost.user();
+    const coreOpts = { prewarmDecoder: true, ...(user ? { actor: user } : {}) };
+    core = how === 'create' ? Core.create(abs, coreOpts) : Core.open(abs, coreOpts);
   } catch (err) {
     if (opts.forgetOnFailure) forgetProject(abs);
     refreshChrome();

@@ -58,6 +58,9 @@ vi.mock('../../electron/core/session', () => ({
     attach(core: unknown): void {
       this.current = core;
     }
+    user(): string | null {
+      return 'Ana';
+    }
   },
 }));
 
@@ -112,6 +115,9 @@ describe('main process menu wiring', () => {
     expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalled();
     expect(electron.ipcMain.handle).toHaveBeenCalledWith('tellframe:call', expect.any(Function));
     expect(menuItem('&File', 'Import Files…').enabled).toBe(true);
+    // The project acts as the annotator from the user's settings, and starts ffmpeg ahead of the first frame.
+    const { Core } = await import('../../electron/core/api');
+    expect(Core.open).toHaveBeenCalledWith(expect.stringMatching(/study\.tellframe$/), { prewarmDecoder: true, actor: 'Ana' });
   });
 
   it.each([

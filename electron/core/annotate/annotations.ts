@@ -352,25 +352,24 @@ export class Annotator {
   // ---- history ---------------------------------------------------------------
 
   undo(): ChangeResult | null {
-    return this.s.db.transaction(() => {
-      const h = this.stmts.histLastDone.get() as { id: number; title: string; undo: string } | undefined;
-      if (!h) return null;
-      const ops = JSON.parse(h.undo) as Op[];
-      this.apply(ops);
-      this.stmts.histMark.run(1, h.id);
-      this.s.appendAudit(this.deps.actor(), 'history.undo', { title: h.title, ops });
-      return changeOf(h.title, ops);
-    })();
+    return this.step('undo');
   }
 
   redo(): ChangeResult | null {
+    return this.step('redo');
+  }
+
+  /** Undo the newest done change, or redo the oldest undone one; audited like any change. */
+  private step(dir: 'undo' | 'redo'): ChangeResult | null {
     return this.s.db.transaction(() => {
-      const h = this.stmts.histFirstUndone.get() as { id: number; title: string; redo: string } | undefined;
+      const h = (dir === 'undo' ? this.stmts.histLastDone : this.stmts.histFirstUndone).get() as
+        | { id: number; title: string; undo: string; redo: string }
+        | undefined;
       if (!h) return null;
-      const ops = JSON.parse(h.redo) as Op[];
+      const ops = JSON.parse(h[dir]) as Op[];
       this.apply(ops);
-      this.stmts.histMark.run(0, h.id);
-      this.s.appendAudit(this.deps.actor(), 'history.redo', { title: h.title, ops });
+      this.stmts.histMark.run(dir === 'undo' ? 1 : 0, h.id);
+      this.s.appendAudit(this.deps.actor(), `history.${dir}`, { title: h.title, ops });
       return changeOf(h.title, ops);
     })();
   }

@@ -86,14 +86,7 @@ export function labelFromRow(r: LabelRow): Label {
   };
 }
 
-interface DefaultLabel {
-  id: string;
-  name: string;
-  description: string;
-  scope: 'frame' | 'video';
-  color: string;
-  hotkey: string | null;
-}
+type DefaultLabel = Pick<LabelRow, 'id' | 'name' | 'description' | 'scope' | 'color' | 'hotkey'>;
 
 function defaultTaxonomy(): DefaultLabel[] {
   return (taxonomyJson as { labels: DefaultLabel[] }).labels;
