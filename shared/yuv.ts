@@ -31,6 +31,11 @@ export function sendsI420(pixFmt: string | null, width: number, height: number):
   return (pixFmt === 'yuv420p' || pixFmt === 'yuvj420p') && width % 2 === 0 && height % 2 === 0 && width > 0 && height > 0;
 }
 
+/** The ffmpeg pixel format I420 frames of this source are written in: its own, so no range conversion happens. */
+export function i420PixFmt(pixFmt: string | null | undefined): 'yuv420p' | 'yuvj420p' {
+  return pixFmt === 'yuvj420p' ? 'yuvj420p' : 'yuv420p';
+}
+
 /** Bytes of one I420 frame. */
 export function i420Bytes(width: number, height: number): number {
   return width * height + 2 * (Math.ceil(width / 2) * Math.ceil(height / 2));

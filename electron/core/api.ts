@@ -178,6 +178,7 @@ export class Core {
 
   private source(row: MediaRow): VideoSource {
     const t = this.frameTable(row.id);
+    const facts = probeFacts(row);
     return {
       id: row.id,
       path: row.path,
@@ -189,14 +190,18 @@ export class Core {
       pts: t.pts,
       key: t.key,
       pixFmt: row.pix_fmt,
-      colour: probeFacts(row).colour,
-      dtsSeek: probeFacts(row).dtsSeek,
+      colour: facts.colour,
+      dtsSeek: facts.dtsSeek,
     };
   }
 
   /** Exactly frame `index` through the frame server (cache, prefetch, decode runs). */
   async rawFrame(ref: string | number, index: number, signal?: AbortSignal, opts: { prefetch?: boolean; cursor?: number } = {}): Promise<RawFrame> {
     return this.frames.frame(this.source(this.resolveVideo(ref)), index, signal, opts);
+  }
+
+  private rawFrameOf(row: MediaRow, index: number, signal?: AbortSignal, opts: { prefetch?: boolean; cursor?: number } = {}): Promise<RawFrame> {
+    return this.frames.frame(this.source(row), index, signal, opts);
   }
 
   /**
@@ -217,16 +222,16 @@ export class Core {
       const f = await this.frame(id, index, 'png', signal);
       return { body: f.data, headers: headers(f, 'image/png') };
     }
+    // One lookup of the video per request: this is the path every step takes.
     const row = this.resolveVideo(id);
-    const f = await this.rawFrame(row.id, index, signal, opts);
+    const f = await this.rawFrameOf(row, index, signal, opts);
+    const colour = probeFacts(row).colour;
     if (ext === 'rgba') {
-      const colour = probeFacts(row).colour;
       const body = f.format === 'rgba' ? f.data : Buffer.from(i420ToRgba(f.data, f.width, f.height, colour).buffer);
       return { body, headers: { ...headers(f, 'application/octet-stream'), [FRAME_HEADERS.format]: 'rgba' } };
     }
     const h: ServedFrame['headers'] = { ...headers(f, 'application/octet-stream'), [FRAME_HEADERS.format]: f.format };
     if (f.format === 'i420') {
-      const colour = probeFacts(row).colour;
       h[FRAME_HEADERS.matrix] = colour.matrix;
       h[FRAME_HEADERS.range] = colour.fullRange ? 'full' : 'limited';
     }
@@ -366,11 +371,10 @@ export class Core {
   /** The native annotation JSON of the project (or of the videos named). */
   exportNative(videoIds?: number[]): NativeExport {
     const rows = videoIds ? videoIds.map((id) => this.resolveVideo(id)) : this.store.listMedia();
-    const head = this.store.db.prepare('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined;
     return buildNativeExport({
       labels: this.store.labels(),
       videos: rows.map((m) => ({ media: m, containerStartTime: m.format_start_us / 1e6, annotations: this.annotate.list(m.id) })),
-      exported: { at: new Date().toISOString(), by: this.actor, tool: `tellframe ${TOOL_VERSION}`, auditHead: head?.hash ?? '' },
+      exported: { at: new Date().toISOString(), by: this.actor, tool: `tellframe ${TOOL_VERSION}`, auditHead: this.store.auditHead() },
     });
   }
 
@@ -392,13 +396,17 @@ export class Core {
   }
 }
 
+/** Where a zod issue is, as a reader writes it: `videos[0].annotations[1].startFrame`. */
+function issuePath(path: readonly PropertyKey[] | undefined): string {
+  return (path ?? []).map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+}
+
 /** A native annotation document from outside, checked field by field; the error names the path. */
 export function parseNativeDocument(doc: unknown): NativeExport {
   const parsed = NativeExportSchema.safeParse(doc);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    const where = first?.path.length ? first.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : 'document';
-    throw new TellframeError('BAD_INPUT', `Not a Tellframe annotation document: ${where}: ${first?.message ?? 'invalid'}.`);
+    throw new TellframeError('BAD_INPUT', `Not a Tellframe annotation document: ${issuePath(first?.path) || 'document'}: ${first?.message ?? 'invalid'}.`);
   }
   return parsed.data;
 }
@@ -408,7 +416,7 @@ export function parseInput<M extends Method>(method: M, rawInput: unknown): Pars
   const parsed = api[method].input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    const where = first?.path.length ? ` at ${first.path.join('.')}` : '';
+    const where = first?.path.length ? ` at ${issuePath(first.path)}` : '';
     throw new TellframeError('BAD_INPUT', `Invalid input for ${method}${where}: ${first?.message ?? 'invalid'}.`);
   }
   return parsed.data as ParsedInput<M>;

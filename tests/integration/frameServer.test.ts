@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
 import { processRegistry } from '../../electron/core/media/process';
 import type { RawFrame } from '../../electron/core/media/frameServer';
+import { i420Bytes } from '../../shared/yuv';
 import { readCode, referenceDecode, VIDEO_FIXTURES } from '../fixtures/videos';
 import { getFixtures, tempDir } from './helpers';
 
@@ -62,6 +63,36 @@ describe('frame server', () => {
       }
       expect(core.frames.stats.fallbacks - fallbacks).toBe(0);
     }
+  });
+
+  it('sends 8-bit 4:2:0 as I420 with its colour headers, other formats as RGBA, and RGBA on request converted like ffmpeg', async () => {
+    const ref = await referenceDecode(fx.h264_bframes.path);
+    const id = ids.get('h264_bframes')!;
+    const raw = await core.frameBytes(id, 7, 'raw');
+    expect(raw.headers).toMatchObject({ 'x-frame-format': 'i420', 'x-frame-matrix': 'smpte170m', 'x-frame-range': 'limited', 'x-frame-index': '7' });
+    expect(raw.body.length).toBe(i420Bytes(ref.width, ref.height));
+    expect(readCode(raw.body, ref.width, ref.height, 1)).toBe(ref.codes[7]);
+    const rgba = await core.frameBytes(id, 7, 'rgba');
+    expect(rgba.headers['x-frame-format']).toBe('rgba');
+    const ffmpegRgba = (await core.frame(id, 7, 'rgba')).data;
+    expect(rgba.body.length).toBe(ffmpegRgba.length);
+    let sum = 0;
+    for (let i = 0; i < rgba.body.length; i++) if (i % 4 !== 3) sum += Math.abs(rgba.body[i]! - ffmpegRgba[i]!);
+    expect(sum / (rgba.body.length * 0.75)).toBeLessThan(1.5);
+    const tenBit = await core.frameBytes(ids.get('h264_10bit')!, 3, 'raw');
+    expect(tenBit.headers['x-frame-format']).toBe('rgba');
+    expect(tenBit.headers['x-frame-matrix']).toBeUndefined();
+  });
+
+  it('starts a decode in the ffmpeg left waiting for it', async () => {
+    core.frames.prewarm();
+    await new Promise((r) => setTimeout(r, 300));
+    const before = core.frames.warmStarts;
+    const id = ids.get('prores_mov')!;
+    core.frames.cache.dropVideo(id);
+    const f = await core.rawFrame(id, 11);
+    expect(f.index).toBe(11);
+    expect(core.frames.warmStarts).toBe(before + 1);
   });
 
   it('serves a forward walk from one sequential decode, not one decode per frame', async () => {

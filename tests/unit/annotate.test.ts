@@ -224,6 +224,7 @@ describe('native annotation JSON', () => {
     expect(await attempt((d) => { d.videos[0]!.sha256 = 'b'.repeat(64); })).toMatch(/videos\[0\] .*no video with sha256 b{64}/);
     expect(await attempt((d) => { d.videos[0]!.frameCount = 101; })).toMatch(/not the same video/);
     expect(await attempt((d) => { d.videos[0]!.annotations[0]!.startPts += 1; })).toMatch(/is not the pts of frame/);
+    expect(await attempt((d) => { d.videos[0]!.annotations[0]!.endPts -= 1; })).toMatch(/is not the end of frame/);
     // Nothing of the failed attempts was written.
     expect(await fresh.core.call('annotations.list', { videoId: fresh.id })).toEqual([]);
     expect((await fresh.core.call('labels.list', {})).map((l) => l.id)).not.toContain('teeth_artifact');

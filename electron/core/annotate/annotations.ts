@@ -108,10 +108,6 @@ export class Annotator {
     return (this.stmts.byMedia.all(videoId) as AnnotationRow[]).map(annotationFromRow);
   }
 
-  get(id: string): Annotation {
-    return annotationFromRow(this.row(id));
-  }
-
   historyState(): HistoryState {
     const u = this.stmts.histLastDone.get() as { title: string } | undefined;
     const r = this.stmts.histFirstUndone.get() as { title: string } | undefined;
@@ -141,8 +137,7 @@ export class Annotator {
       id: randomUUID(), kind: input.kind, label_id: label.id, start_frame: start, end_frame: end,
       attributes: JSON.stringify(attrs), note: input.note, annotator: this.deps.actor(), created_at: now, updated_at: now, data,
     });
-    const what = input.kind === 'segment' ? 'segment' : input.kind === 'frame_tag' ? 'frame tag' : 'region track';
-    this.commit(`Add ${what} ${label.id}`, 'annotation.create', [{ t: 'annotation', id: row.id, videoId: media.id, row }]);
+    this.commit(`Add ${kindName(input.kind)} ${label.id}`, 'annotation.create', [{ t: 'annotation', id: row.id, videoId: media.id, row }]);
     return annotationFromRow(row);
   }
 
@@ -179,15 +174,13 @@ export class Annotator {
       ...old, label_id: label.id, start_frame: start, end_frame: end, attributes: JSON.stringify(attrs),
       note: patch.note ?? old.note, updated_at: new Date().toISOString(), data,
     });
-    const what = old.kind === 'segment' ? 'segment' : old.kind === 'frame_tag' ? 'frame tag' : 'region track';
-    this.commit(`Change ${what} ${label.id}`, 'annotation.update', [{ t: 'annotation', id, videoId: media.id, row }]);
+    this.commit(`Change ${kindName(old.kind)} ${label.id}`, 'annotation.update', [{ t: 'annotation', id, videoId: media.id, row }]);
     return annotationFromRow(row);
   }
 
   delete(id: string): void {
     const old = this.row(id);
-    const what = old.kind === 'verdict' ? 'verdict' : `${old.kind.replace('_', ' ')} ${old.label_id}`;
-    this.commit(`Delete ${what}`, 'annotation.delete', [{ t: 'annotation', id, videoId: old.media_id, row: null }]);
+    this.commit(`Delete ${kindName(old.kind)}${old.label_id ? ` ${old.label_id}` : ''}`, 'annotation.delete', [{ t: 'annotation', id, videoId: old.media_id, row: null }]);
   }
 
   /** The current annotator's verdict on a video (one each; setting it again replaces it). */
@@ -321,6 +314,8 @@ export class Annotator {
         }
         if (a.kind === 'frame_tag' && a.startFrame !== a.endFrame) bad(w, 'a frame tag has startFrame = endFrame');
         if (table.pts[a.startFrame] !== a.startPts) bad(w, `startPts ${a.startPts} is not the pts of frame ${a.startFrame} (${table.pts[a.startFrame]}) in this video`);
+        const endPts = a.endFrame + 1 < m.frame_count ? table.pts[a.endFrame + 1] : m.end_pts;
+        if (endPts !== a.endPts) bad(w, `endPts ${a.endPts} is not the end of frame ${a.endFrame} (${endPts}) in this video`);
         let data: string | null = null;
         if (a.kind === 'region_track') {
           if (!a.keyframes?.length) bad(w, 'a region track needs keyframes');
@@ -474,6 +469,11 @@ export class Annotator {
     const endPts = r.end_frame + 1 < n ? t.pts[r.end_frame + 1]! : media.end_pts;
     return { ...r, media_id: media.id, start_pts: t.pts[r.start_frame]!, end_pts: endPts };
   }
+}
+
+/** How titles and messages name a kind: "frame tag", "region track". */
+function kindName(kind: AnnotationKind): string {
+  return kind.replace('_', ' ');
 }
 
 function checkedDefsProblem(defs: readonly AttributeDef[]): string | null {

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { TellframeError } from '../../../shared/errors';
 import type { Rational } from '../../../shared/time';
-import { i420Bytes } from '../../../shared/yuv';
+import { i420Bytes, i420PixFmt } from '../../../shared/yuv';
 import { parseShowinfoLine } from './frameIndex';
 import type { FfmpegPaths } from './locate';
 import { lastErrorLine, runProcess } from './process';
@@ -120,7 +120,7 @@ export function extractArgs(src: ExtractSource, i: number, format: FrameFormat, 
     '-frames:v', '1', '-fps_mode', 'passthrough',
   );
   if (format === 'rgba') args.push('-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1');
-  else if (format === 'i420') args.push('-f', 'rawvideo', '-pix_fmt', src.pixFmt === 'yuvj420p' ? 'yuvj420p' : 'yuv420p', 'pipe:1');
+  else if (format === 'i420') args.push('-f', 'rawvideo', '-pix_fmt', i420PixFmt(src.pixFmt), 'pipe:1');
   else args.push('-c:v', 'png', '-compression_level', '3', '-pix_fmt', 'rgba', '-f', 'image2pipe', 'pipe:1');
   return args;
 }

@@ -1,6 +1,6 @@
 import { TellframeError } from '../../../shared/errors';
 import type { RawFormat } from '../../../shared/frameUrl';
-import { i420Bytes, sendsI420, type YuvColour } from '../../../shared/yuv';
+import { i420Bytes, i420PixFmt, sendsI420, type YuvColour } from '../../../shared/yuv';
 import { decodeThreads, dupRank, extractFrame, keyFrameAtOrBefore, seekSeconds, type ExtractSource } from './extract';
 import { FrameCache, type RawFrame } from './frameCache';
 import { filterWithOptions } from './filtergraph';
@@ -47,7 +47,7 @@ export function runGraph(v: VideoSource, start: number, firstOut: number, thread
   const sp = seekSeconds(v, start, { dtsMargin: true });
   if (sp !== null) opts.sp = sp;
   opts.dec_threads = threads;
-  const pix = rawFormat(v) === 'i420' ? (v.pixFmt === 'yuvj420p' ? 'yuvj420p' : 'yuv420p') : 'rgba';
+  const pix = rawFormat(v) === 'i420' ? i420PixFmt(v.pixFmt) : 'rgba';
   return `${filterWithOptions('movie', opts)},select=gte(pts\\,${v.pts[firstOut]}),showinfo=checksum=0,format=${pix}[out]`;
 }
 
@@ -363,6 +363,11 @@ export class FrameServer {
     } catch {
       /* ffmpeg missing: the request that needs it will say so */
     }
+  }
+
+  /** Decode runs that began in an ffmpeg already started and waiting. */
+  get warmStarts(): number {
+    return this.warm.reused;
   }
 
   /** Decode runs alive now (not counting the waiting ffmpeg). */

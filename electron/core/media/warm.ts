@@ -16,10 +16,16 @@ export class WarmFfmpeg {
 
   constructor(private readonly args: readonly string[]) {}
 
+  /** How many decodes started from a waiting ffmpeg (the rest started one). */
+  reused = 0;
+
   /** ffmpeg running the given graph: the waiting one if it is alive and the same binary, else a new one. */
   take(bin: string, graph: string): TrackedProcess {
     let proc: TrackedProcess | null = null;
-    if (this.idle && this.idle.bin === bin && alive(this.idle.proc)) proc = this.idle.proc;
+    if (this.idle && this.idle.bin === bin && alive(this.idle.proc)) {
+      proc = this.idle.proc;
+      this.reused++;
+    }
     else this.idle?.proc.kill();
     this.idle = null;
     proc ??= this.spawn(bin);
@@ -39,10 +45,6 @@ export class WarmFfmpeg {
     if (this.idle && alive(this.idle.proc) && this.idle.bin === bin) return;
     this.idle?.proc.kill();
     this.idle = { bin, proc: this.spawn(bin) };
-  }
-
-  get waiting(): boolean {
-    return this.idle !== null && alive(this.idle.proc);
   }
 
   close(): void {

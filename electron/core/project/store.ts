@@ -168,11 +168,18 @@ export class ProjectStore {
     if (this.db.open) this.db.close();
   }
 
+  private lastAudit(): { seq: number; hash: string } | undefined {
+    return this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  }
+
+  /** The hash of the newest audit row (the chain head), as exports and reports print it. */
+  auditHead(): string {
+    return this.lastAudit()?.hash ?? GENESIS_HASH;
+  }
+
   /** Append one audit row; call inside the transaction that makes the change. */
   appendAudit(actor: string, action: string, payload: unknown): ChainRow {
-    const last = this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
-      | { seq: number; hash: string }
-      | undefined;
+    const last = this.lastAudit();
     const row = {
       seq: (last?.seq ?? 0) + 1,
       at: new Date().toISOString(),
