@@ -48,7 +48,7 @@ export function createStore(client: TellframeClient) {
       try {
         const info = await client.call('session.info', {});
         set({ ready: true, projectPath: info.project, recent: info.recent, home: info.home, canChooseProject: info.canChooseProject, error: null });
-        await annotate.init();
+        annotate.knownUser(info.user);
         if (info.project) await store.refresh();
       } catch (err) {
         set({ ready: true, error: (err as Error).message });

@@ -110,6 +110,13 @@ describe('tagging in the browser', () => {
     expect(await page.locator('tr[data-kind="segment"]').count()).toBe(0);
     expect(await page.locator('tr[data-kind="frame_tag"]').count()).toBe(1);
     await page.selectOption('select[aria-label="Filter by kind"]', '');
+    // An unsaved verdict note survives the list reloading after another change.
+    await page.fill('input[aria-label="Verdict note"]', 'half typed');
+    await page.locator('input[aria-label="Verdict note"]').blur();
+    await goTo(page, 40);
+    await page.keyboard.press('2');
+    await page.waitForSelector('tr[data-kind="frame_tag"] >> text=40');
+    expect(await page.inputValue('input[aria-label="Verdict note"]')).toBe('half typed');
     // A retired label's key does nothing new, and its annotations stay listed.
     await core.call('labels.retire', { id: 'blur_anomaly', retired: true });
     await page.reload();

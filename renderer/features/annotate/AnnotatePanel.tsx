@@ -121,7 +121,7 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
           </div>
         ))}
       </div>
-      <VerdictPanel model={model} mine={model.myVerdict()} />
+      <VerdictPanel key={video.id} model={model} mine={model.myVerdict()} />
       <div className="list-filters">
         <label>
           Label{' '}
@@ -182,12 +182,17 @@ function VerdictPanel({ model, mine }: { model: AnnotateModel; mine: Annotation 
   const [method, setMethod] = useState<string>(mine?.verdict?.method ?? '');
   const [confidence, setConfidence] = useState<string>(mine?.verdict?.confidence != null ? String(mine.verdict.confidence) : '');
   const [note, setNote] = useState<string>(mine?.note ?? '');
+  // Refill the form when the stored verdict changes (saved or undone), not on
+  // every reload of the list, which would drop unsaved edits. Another video
+  // remounts the panel (key).
+  // The effect reads `mine` but is keyed on its identity and time on purpose.
+  const savedAt = mine ? `${mine.id}@${mine.updatedAt}` : null;
   useEffect(() => {
     setValue(mine?.verdict?.value ?? '');
     setMethod(mine?.verdict?.method ?? '');
     setConfidence(mine?.verdict?.confidence != null ? String(mine.verdict.confidence) : '');
     setNote(mine?.note ?? '');
-  }, [mine]);
+  }, [savedAt]);
   return (
     <form
       className="verdict"

@@ -48,9 +48,9 @@ export class AnnotateModel {
     for (const l of this.listeners) l();
   }
 
-  async init(): Promise<void> {
-    const info = await this.client.call('session.info', {});
-    this.set({ user: info.user });
+  /** The annotator's name as session.info reported it at start. */
+  knownUser(user: string | null): void {
+    this.set({ user });
   }
 
   async setUser(name: string): Promise<string | null> {
