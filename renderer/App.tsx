@@ -1,5 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { AnnotatePanel } from './features/annotate/AnnotatePanel';
+import { RegionOverlay } from './features/annotate/RegionOverlay';
 import { Library } from './features/library/Library';
 import { Player } from './features/player/Player';
 import { ProjectChooser } from './features/project/ProjectChooser';
@@ -34,7 +35,7 @@ export function App({ store }: { store: Store }) {
           <Library store={store} state={state} />
           {state.selectedId !== null ? (
             <div className="work">
-              <Player player={store.player} />
+              <Player player={store.player} overlay={<RegionOverlay model={store.annotate} player={store.player} />} />
               <AnnotatePanel model={store.annotate} player={store.player} />
             </div>
           ) : (

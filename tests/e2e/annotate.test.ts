@@ -125,4 +125,70 @@ describe('tagging in the browser', () => {
     await page.waitForTimeout(300);
     expect(await page.locator('tr[data-kind="segment"]').count()).toBe(2);
   });
+
+  it('draws a box, labels it into a region track, drags a corner at a later frame into a second keyframe, and shows the interpolated box between them', async () => {
+    await page.goto(`${rig.host.url}&video=${id}&frame=0`);
+    await at(page, 0);
+    await page.waitForSelector('[data-testid="annotation-list"]');
+    // Image pixel → screen point, through the overlay's own transform.
+    const screen = (x: number, y: number) =>
+      page.evaluate(([x, y]) => {
+        const svg = document.querySelector<SVGSVGElement>('[data-testid="region-overlay"]')!;
+        const pt = svg.createSVGPoint();
+        pt.x = x;
+        pt.y = y;
+        const q = pt.matrixTransform(svg.getScreenCTM()!);
+        return { x: q.x, y: q.y };
+      }, [x, y] as const);
+    const dragFrom = async (a: [number, number], b: [number, number]) => {
+      const p0 = await screen(...a);
+      const p1 = await screen(...b);
+      await page.mouse.move(p0.x, p0.y);
+      await page.mouse.down();
+      await page.mouse.move((p0.x + p1.x) / 2, (p0.y + p1.y) / 2);
+      await page.mouse.move(p1.x, p1.y);
+      await page.mouse.up();
+    };
+
+    await goTo(page, 10);
+    await page.keyboard.press('b');
+    await dragFrom([20, 10], [100, 60]);
+    await page.waitForSelector('[data-testid="draft-shape"]');
+    await page.keyboard.press('4');
+    await page.waitForSelector('tr[data-kind="region_track"]');
+    let track = (await core.call('annotations.list', { videoId: id })).find((a) => a.kind === 'region_track')!;
+    expect(track.label).toBe('edge_artifact');
+    expect(track.keyframes!.map((k) => k.frame)).toEqual([10]);
+    const [tl, br] = track.keyframes![0]!.points;
+    expect(Math.abs(tl![0] - 20) + Math.abs(tl![1] - 10) + Math.abs(br![0] - 100) + Math.abs(br![1] - 60)).toBeLessThan(4);
+
+    // Leave the tool, step to frame 30 (the box holds there, dashed), drag its top-left corner.
+    await page.keyboard.press('b');
+    await goTo(page, 30);
+    expect(await page.getAttribute(`[data-track="${track.id}"]`, 'data-keyframe')).toBe('no');
+    await dragFrom([tl![0], tl![1]], [tl![0] + 40, tl![1] + 20]);
+    await expect.poll(async () => (await core.call('annotations.list', { videoId: id })).find((a) => a.id === track.id)!.keyframes!.length).toBe(2);
+    track = (await core.call('annotations.list', { videoId: id })).find((a) => a.id === track.id)!;
+    const [k10, k30] = track.keyframes!;
+    expect(k30!.frame).toBe(30);
+    expect(Math.abs(k30!.points[0]![0] - (tl![0] + 40)) + Math.abs(k30!.points[0]![1] - (tl![1] + 20))).toBeLessThan(4);
+
+    // Frame 20 shows the box halfway between the two keyframes.
+    await goTo(page, 20);
+    const rect = page.locator(`[data-testid="track-shape-${track.id}"]`);
+    await expect.poll(() => page.getAttribute(`[data-track="${track.id}"]`, 'data-keyframe')).toBe('no');
+    const mid = (i: number, c: number) => (k10!.points[i]![c]! + k30!.points[i]![c]!) / 2;
+    expect(Number(await rect.getAttribute('x'))).toBeCloseTo(mid(0, 0), 6);
+    expect(Number(await rect.getAttribute('y'))).toBeCloseTo(mid(0, 1), 6);
+    expect(Number(await rect.getAttribute('width'))).toBeCloseTo(mid(1, 0) - mid(0, 0), 6);
+    await page.screenshot({ path: path.join(shots, 'region-track.png') });
+
+    // Undo removes the second keyframe; a reload still shows the track.
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await core.call('annotations.list', { videoId: id })).find((a) => a.id === track.id)!.keyframes!.length).toBe(1);
+    await page.reload();
+    await at(page, 0);
+    await goTo(page, 20);
+    await page.waitForSelector(`[data-testid="track-shape-${track.id}"]`);
+  });
 });

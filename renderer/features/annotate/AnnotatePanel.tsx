@@ -40,10 +40,21 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
       }
       if (mod || e.altKey) return;
       const frame = player.getState().shown ?? player.getState().requested;
+      const st = model.getState();
       if (key === 'i') model.setIn(frame);
       else if (key === 'o') model.setOut(frame);
-      else if (key === 'escape') model.clearMarks();
-      else {
+      else if (key === 'b' || key === 'p' || key === 'n') {
+        const tool = key === 'b' ? 'box' : key === 'p' ? 'polygon' : 'point';
+        model.setTool(st.tool === tool ? null : tool);
+      } else if (key === 'enter' && st.draft?.shape === 'polygon' && !st.draft.closed) {
+        if (st.draft.points.length < 3) return;
+        model.setDraft({ ...st.draft, closed: true });
+      } else if (key === 'escape') {
+        if (st.draft) model.setDraft(null);
+        else if (st.tool) model.setTool(null);
+        else if (st.selectedTrack) model.selectTrack(null);
+        else model.clearMarks();
+      } else {
         const label = key.length === 1 && !RESERVED_KEYS.has(key) ? model.labelForKey(key) : undefined;
         if (!label) return;
         void model.applyLabel(label.id, frame);
@@ -69,7 +80,7 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
         <span>
           In <b data-testid="mark-in">{s.markIn ?? '—'}</b> · Out <b data-testid="mark-out">{s.markOut ?? '—'}</b>
         </span>
-        <span className="muted">I / O set marks, a label key applies it (no marks: tags this frame)</span>
+        <span className="muted">I / O set marks, a label key applies it (no marks: tags this frame; a drawn shape: starts a region track)</span>
         <button type="button" onClick={() => void model.undo()} disabled={!s.history.undo} title={s.history.undo ? `Undo ${s.history.undo} (Ctrl+Z)` : 'Nothing to undo'}>
           Undo
         </button>
@@ -81,6 +92,22 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
           <span className={s.status.error ? 'error' : 'muted'} role={s.status.error ? 'alert' : 'status'} data-testid="annotate-status">
             {s.status.text}
           </span>
+        ) : null}
+      </div>
+      <div className="tools" aria-label="Region tools">
+        {(['box', 'polygon', 'point'] as const).map((t) => (
+          <button key={t} type="button" aria-pressed={s.tool === t} onClick={() => model.setTool(s.tool === t ? null : t)} title={`${t} tool (${t === 'box' ? 'B' : t === 'polygon' ? 'P' : 'N'})`}>
+            {t}
+          </button>
+        ))}
+        {s.selectedTrack ? (
+          <>
+            <span className="muted">track:</span>
+            <button type="button" onClick={() => void model.keyframeHere(current)}>Keyframe here</button>
+            <button type="button" onClick={() => void model.removeKeyframe(current)}>Remove keyframe</button>
+            <button type="button" onClick={() => void model.outsideHere(current)}>Outside from here</button>
+            <button type="button" onClick={() => model.selectTrack(null)}>Deselect</button>
+          </>
         ) : null}
       </div>
       <div className="palette" aria-label="Labels">

@@ -1,5 +1,5 @@
 import type { Input, Output, TellframeClient } from '../../../shared/api';
-import type { Annotation, AnnotationKind, HistoryState } from '../../../shared/annotations';
+import { normaliseKeyframes, shapeAt, type Annotation, type AnnotationKind, type HistoryState, type Keyframe, type Point, type ShapeType } from '../../../shared/annotations';
 import type { Label } from '../../../shared/model';
 
 export interface AnnotateState {
@@ -15,12 +15,24 @@ export interface AnnotateState {
   /** What the last action did or why it failed, for the status line. */
   status: { text: string; error: boolean } | null;
   filter: { label: string; kind: AnnotationKind | ''; annotator: string };
+  /** The drawing tool in use (null: none). */
+  tool: ShapeType | null;
+  /** A shape drawn but not yet labelled: a label key makes it a region track (or, with a track selected, its keyframe). */
+  draft: { shape: ShapeType; points: Point[]; closed: boolean } | null;
+  /** The region track being edited. */
+  selectedTrack: string | null;
 }
 
 type Listener = () => void;
 
+const TOOL_HINT: Record<ShapeType, string> = {
+  box: 'drag on the picture, then press a label key',
+  polygon: 'click the corners, Enter to close, then press a label key',
+  point: 'click the picture, then press a label key',
+};
+
 /** Keys the player already uses; labels cannot take them as hotkeys here. */
-export const RESERVED_KEYS = new Set(['i', 'o', 'j', 'k', 'l', 'g', 'm', '0']);
+export const RESERVED_KEYS = new Set(['i', 'o', 'j', 'k', 'l', 'g', 'm', '0', 'b', 'p', 'n']);
 
 /**
  * The annotation side of the UI, outside React: the open video's annotations
@@ -31,7 +43,7 @@ export const RESERVED_KEYS = new Set(['i', 'o', 'j', 'k', 'l', 'g', 'm', '0']);
 export class AnnotateModel {
   private state: AnnotateState = {
     videoId: null, labels: [], annotations: [], markIn: null, markOut: null, history: { undo: null, redo: null }, user: null, status: null,
-    filter: { label: '', kind: '', annotator: '' },
+    filter: { label: '', kind: '', annotator: '' }, tool: null, draft: null, selectedTrack: null,
   };
   private listeners = new Set<Listener>();
   private loadSeq = 0;
@@ -65,7 +77,7 @@ export class AnnotateModel {
 
   /** Show a video's annotations (and refresh the taxonomy and history). */
   async open(videoId: number): Promise<void> {
-    if (videoId !== this.state.videoId) this.set({ videoId, annotations: [], markIn: null, markOut: null, status: null });
+    if (videoId !== this.state.videoId) this.set({ videoId, annotations: [], markIn: null, markOut: null, status: null, draft: null, selectedTrack: null });
     await this.reload();
   }
 
@@ -104,6 +116,13 @@ export class AnnotateModel {
   async applyLabel(labelId: string, current: number): Promise<void> {
     const id = this.state.videoId;
     if (id === null) return;
+    const draft = this.state.draft;
+    if (draft && this.draftReady()) {
+      const keyframe: Keyframe = { frame: current, shape: draft.shape, points: draft.points, outside: false };
+      const made = await this.run('annotations.create', { kind: 'region_track', videoId: id, label: labelId, keyframes: [keyframe] }, `Region ${draft.shape} at frame ${current} ${labelId}`);
+      if (made) this.set({ draft: null, selectedTrack: made.id });
+      return;
+    }
     const { markIn, markOut } = this.state;
     if (markIn === null && markOut === null) {
       await this.run('annotations.create', { kind: 'frame_tag', videoId: id, label: labelId, frame: current }, `Tagged frame ${current} ${labelId}`);
@@ -112,22 +131,23 @@ export class AnnotateModel {
     const a = markIn ?? current;
     const b = markOut ?? current;
     const [startFrame, endFrame] = a <= b ? [a, b] : [b, a];
-    const ok = await this.run('annotations.create', { kind: 'segment', videoId: id, label: labelId, startFrame, endFrame }, `Marked frames ${startFrame}–${endFrame} ${labelId}`);
-    if (ok) this.clearMarks();
+    const made = await this.run('annotations.create', { kind: 'segment', videoId: id, label: labelId, startFrame, endFrame }, `Marked frames ${startFrame}–${endFrame} ${labelId}`);
+    if (made) this.clearMarks();
   }
 
   async update(id: string, patch: Input<'annotations.update'>['patch'], what = 'Changed'): Promise<boolean> {
-    return this.run('annotations.update', { id, patch }, what);
+    return (await this.run('annotations.update', { id, patch }, what)) !== null;
   }
 
   async remove(id: string): Promise<boolean> {
-    return this.run('annotations.delete', { id }, 'Deleted');
+    if (id === this.state.selectedTrack) this.set({ selectedTrack: null });
+    return (await this.run('annotations.delete', { id }, 'Deleted')) !== null;
   }
 
   async setVerdict(input: Omit<Input<'verdict.set'>, 'videoId'>): Promise<boolean> {
     const id = this.state.videoId;
     if (id === null) return false;
-    return this.run('verdict.set', { ...input, videoId: id }, `Verdict: ${input.value}`);
+    return (await this.run('verdict.set', { ...input, videoId: id }, `Verdict: ${input.value}`)) !== null;
   }
 
   async undo(): Promise<void> {
@@ -135,6 +155,71 @@ export class AnnotateModel {
   }
   async redo(): Promise<void> {
     await this.history('history.redo', 'Redid');
+  }
+
+  // ---- region tracks ----------------------------------------------------------
+
+  setTool(tool: ShapeType | null): void {
+    this.set({ tool, draft: null, status: tool ? { text: `${tool} tool: ${TOOL_HINT[tool]}`, error: false } : null });
+  }
+
+  /** Start, extend or finish the shape being drawn (image pixels). */
+  setDraft(draft: AnnotateState['draft']): void {
+    this.set({ draft });
+  }
+
+  draftReady(): boolean {
+    const d = this.state.draft;
+    if (!d) return false;
+    return d.shape === 'box' ? d.points.length === 2 && d.closed : d.shape === 'point' ? d.points.length === 1 : d.closed && d.points.length >= 3;
+  }
+
+  selectTrack(id: string | null): void {
+    this.set({ selectedTrack: id, draft: null });
+  }
+
+  selectedTrack(): Annotation | undefined {
+    return this.state.annotations.find((a) => a.id === this.state.selectedTrack && a.kind === 'region_track');
+  }
+
+  /** Make (or replace) the selected track's keyframe at `frame` with these points. */
+  async setKeyframe(frame: number, points: Point[], shape?: ShapeType): Promise<boolean> {
+    const t = this.selectedTrack();
+    if (!t?.keyframes) return false;
+    const at = shapeAt(t.keyframes, frame);
+    const kf: Keyframe = { frame, shape: shape ?? at?.shape ?? t.keyframes[0]!.shape, points, outside: false };
+    return this.update(t.id, { keyframes: normaliseKeyframes([...t.keyframes, kf]) }, `Keyframe at frame ${frame}`);
+  }
+
+  /** Turn the interpolated shape at `frame` into a keyframe. */
+  async keyframeHere(frame: number): Promise<boolean> {
+    const t = this.selectedTrack();
+    const at = t?.keyframes ? shapeAt(t.keyframes, frame) : null;
+    if (!at) return this.fail('The track shows nothing at this frame.');
+    return this.setKeyframe(frame, at.points, at.shape);
+  }
+
+  async removeKeyframe(frame: number): Promise<boolean> {
+    const t = this.selectedTrack();
+    if (!t?.keyframes) return false;
+    const rest = t.keyframes.filter((k) => k.frame !== frame);
+    if (rest.length === t.keyframes.length) return this.fail(`Frame ${frame} is not a keyframe.`);
+    if (!rest.length) return this.fail('A track keeps at least one keyframe; delete the track instead.');
+    return this.update(t.id, { keyframes: rest }, `Removed keyframe at frame ${frame}`);
+  }
+
+  /** The object leaves the picture at `frame` (an outside keyframe), until a later keyframe. */
+  async outsideHere(frame: number): Promise<boolean> {
+    const t = this.selectedTrack();
+    const at = t?.keyframes ? shapeAt(t.keyframes, frame) : null;
+    if (!t?.keyframes || !at) return this.fail('The track shows nothing at this frame.');
+    const kf: Keyframe = { frame, shape: at.shape, points: at.points, outside: true };
+    return this.update(t.id, { keyframes: normaliseKeyframes([...t.keyframes, kf]) }, `Outside from frame ${frame}`);
+  }
+
+  private fail(text: string): false {
+    this.set({ status: { text, error: true } });
+    return false;
   }
 
   setFilter(patch: Partial<AnnotateState['filter']>): void {
@@ -164,15 +249,16 @@ export class AnnotateModel {
     }
   }
 
-  private async run<M extends 'annotations.create' | 'annotations.update' | 'annotations.delete' | 'verdict.set'>(method: M, input: Input<M>, done: string): Promise<boolean> {
+  /** Call the core, say what happened, read the list back; the result, or null after an error (shown). */
+  private async run<M extends 'annotations.create' | 'annotations.update' | 'annotations.delete' | 'verdict.set'>(method: M, input: Input<M>, done: string): Promise<Output<M> | null> {
     try {
-      await this.client.call(method, input);
+      const out = await this.client.call(method, input);
       this.set({ status: { text: done, error: false } });
       await this.reload();
-      return true;
+      return out;
     } catch (err) {
       this.set({ status: { text: (err as Error).message, error: true } });
-      return false;
+      return null;
     }
   }
 }

@@ -7,8 +7,12 @@ export const SHORTCUTS: [string, string][] = [
   ['G', 'go to a frame or a time'],
   ['M', 'mute / unmute the sound'],
   ['+ / − / 0', 'zoom in / out / fit (Ctrl + wheel zooms, drag pans)'],
+  ['I / O', 'mark in / out at this frame'],
+  ['1 … 9 (label keys)', 'apply the label: to the in–out range, a drawn shape, or this frame'],
+  ['B / P / N', 'box / polygon / point tool (Enter closes a polygon)'],
+  ['Ctrl + Z / Ctrl + Shift + Z', 'undo / redo any change (also after a restart)'],
   ['?', 'this help'],
-  ['Esc', 'close dialogs'],
+  ['Esc', 'close dialogs; drop a drawn shape, the tool, the selection or the marks'],
 ];
 
 export function HelpOverlay({ onClose }: { onClose: () => void }) {

@@ -9,7 +9,7 @@ import { HelpOverlay } from './HelpOverlay';
  * data-testid="frame-canvas" and data-testid="frame-index", whose text
  * changes only after that frame's pixels are on the canvas.
  */
-export function Player({ player }: { player: PlayerController }) {
+export function Player({ player, overlay }: { player: PlayerController; overlay?: React.ReactNode }) {
   const s = useSyncExternalStore(player.subscribe, player.getState);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const viewRef = useRef<HTMLDivElement>(null);
@@ -103,9 +103,9 @@ export function Player({ player }: { player: PlayerController }) {
   const shown = s.shown;
   const seconds = shown !== null ? player.seconds(shown) : null;
   const zoomed = s.zoom !== null;
-  const canvasStyle: React.CSSProperties = zoomed
-    ? { width: (v?.width ?? 0) * s.zoom!, height: (v?.height ?? 0) * s.zoom!, imageRendering: s.zoom! > 1 ? 'pixelated' : 'auto' }
-    : {};
+  // The stage holds the canvas and anything drawn over it in image pixels (region tracks).
+  const stageStyle: React.CSSProperties = zoomed ? { width: (v?.width ?? 0) * s.zoom!, height: (v?.height ?? 0) * s.zoom! } : {};
+  const canvasStyle: React.CSSProperties = zoomed ? { imageRendering: s.zoom! > 1 ? 'pixelated' : 'auto' } : {};
 
   return (
     <section className="player" aria-label="Player">
@@ -130,7 +130,10 @@ export function Player({ player }: { player: PlayerController }) {
           player.setZoom((s.zoom ?? 1) * (e.deltaY < 0 ? 1.25 : 0.8));
         }}
       >
-        <canvas ref={canvasRef} data-testid="frame-canvas" style={canvasStyle} aria-label={shown !== null ? `Frame ${shown}` : 'No frame yet'} />
+        <div className="stage" style={stageStyle}>
+          <canvas ref={canvasRef} data-testid="frame-canvas" style={canvasStyle} aria-label={shown !== null ? `Frame ${shown}` : 'No frame yet'} />
+          {overlay}
+        </div>
         {s.shown !== s.requested ? <div className="loading" aria-live="polite">Decoding frame {s.requested}…</div> : null}
       </div>
       <div className="readout" aria-label="Position">
