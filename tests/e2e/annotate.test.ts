@@ -191,4 +191,31 @@ describe('tagging in the browser', () => {
     await goTo(page, 20);
     await page.waitForSelector(`[data-testid="track-shape-${track.id}"]`);
   });
+
+  it('edits an annotation: label, frames, attributes its label defines, note', async () => {
+    const seg = await core.call('annotations.create', { kind: 'segment', videoId: id, label: 'lighting_inconsistency', startFrame: 44, endFrame: 48 });
+    await page.goto(`${rig.host.url}&video=${id}&frame=0`);
+    await at(page, 0);
+    await page.click(`tr[data-annotation-id="${seg.id}"] button:has-text("Edit")`);
+    const form = page.locator('form[aria-label="Edit annotation"]');
+    await form.locator('select[aria-label="Label"]').selectOption('skin_tone_anomaly');
+    await form.locator('input[aria-label="Last frame"]').fill('50');
+    await form.locator('select[aria-label="Severity"]').selectOption('noticeable');
+    await form.locator('input[aria-label="Confidence"]').fill('0.6');
+    await form.locator('select[aria-label="Face region"]').selectOption('jaw');
+    await form.locator('input[aria-label="Note"]').fill('cheek tone shifts');
+    await form.locator('button[type="submit"]').click();
+    await expect.poll(() => form.count()).toBe(0);
+    const got = (await core.call('annotations.list', { videoId: id })).find((a) => a.id === seg.id)!;
+    expect(got).toMatchObject({
+      label: 'skin_tone_anomaly', startFrame: 44, endFrame: 50, note: 'cheek tone shifts',
+      attributes: { severity: 'noticeable', confidence: 0.6, face_region: 'jaw' },
+    });
+    // A bad value is refused with the reason shown, and nothing changes.
+    await page.click(`tr[data-annotation-id="${seg.id}"] button:has-text("Edit")`);
+    await form.locator('input[aria-label="Last frame"]').fill('999');
+    await form.locator('button[type="submit"]').click();
+    await expect.poll(() => page.textContent('[data-testid="annotate-status"]')).toMatch(/not a range within the video/);
+    expect((await core.call('annotations.list', { videoId: id })).find((a) => a.id === seg.id)!.endFrame).toBe(50);
+  });
 });

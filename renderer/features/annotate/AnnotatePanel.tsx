@@ -1,5 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { ANNOTATION_KINDS, METHODS, VERDICTS, type Annotation } from '../../../shared/annotations';
+import { ANNOTATION_KINDS, METHODS, VERDICTS, type Annotation, type AttributeValue, type Attributes } from '../../../shared/annotations';
+import type { Label } from '../../../shared/model';
 import type { PlayerController } from '../player/controller';
 import { RESERVED_KEYS, type AnnotateModel } from './model';
 
@@ -15,6 +16,7 @@ function typing(e: KeyboardEvent): boolean {
  */
 export function AnnotatePanel({ model, player }: { model: AnnotateModel; player: PlayerController }) {
   const s = useSyncExternalStore(model.subscribe, model.getState);
+  const [editing, setEditing] = useState<string | null>(null);
   const p = useSyncExternalStore(player.subscribe, player.getState);
   const video = p.video;
   const current = p.shown ?? p.requested;
@@ -177,15 +179,35 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
           <tr><th>Kind</th><th>Label</th><th>Frames</th><th>Annotator</th><th>Note</th><th /></tr>
         </thead>
         <tbody>
-          {list.map((a) => <Row key={a.id} a={a} labelName={s.labels.find((l) => l.id === a.label)?.name ?? (a.verdict ? a.verdict.value : '')} onGo={() => player.goTo(a.startFrame)} onDelete={() => void model.remove(a.id)} />)}
+          {list.map((a) => (
+            <Row
+              key={a.id}
+              a={a}
+              labelName={s.labels.find((l) => l.id === a.label)?.name ?? (a.verdict ? a.verdict.value : '')}
+              onGo={() => player.goTo(a.startFrame)}
+              onEdit={a.kind === 'verdict' ? undefined : () => setEditing(a.id)}
+              onDelete={() => void model.remove(a.id)}
+            />
+          ))}
           {list.length === 0 ? <tr><td colSpan={6} className="muted">No annotations{s.annotations.length ? ' match the filter' : ' yet'}.</td></tr> : null}
         </tbody>
       </table>
+      {editing && s.annotations.some((a) => a.id === editing) ? (
+        <Editor
+          key={editing}
+          a={s.annotations.find((a) => a.id === editing)!}
+          labels={s.labels}
+          onCancel={() => setEditing(null)}
+          onSave={async (patch) => {
+            if (await model.update(editing, patch, 'Saved')) setEditing(null);
+          }}
+        />
+      ) : null}
     </section>
   );
 }
 
-function Row({ a, labelName, onGo, onDelete }: { a: Annotation; labelName: string; onGo: () => void; onDelete: () => void }) {
+function Row({ a, labelName, onGo, onEdit, onDelete }: { a: Annotation; labelName: string; onGo: () => void; onEdit?: () => void; onDelete: () => void }) {
   return (
     <tr data-annotation-id={a.id} data-kind={a.kind}>
       <td>{a.kind.replace('_', ' ')}</td>
@@ -198,9 +220,80 @@ function Row({ a, labelName, onGo, onDelete }: { a: Annotation; labelName: strin
       <td>{a.annotator}</td>
       <td>{a.note}</td>
       <td>
+        {onEdit ? <button type="button" onClick={onEdit} aria-label={`Edit ${a.kind} ${labelName} ${a.startFrame}`}>Edit</button> : null}
         <button type="button" onClick={onDelete} aria-label={`Delete ${a.kind} ${labelName} ${a.startFrame}`}>Delete</button>
       </td>
     </tr>
+  );
+}
+
+/**
+ * Edit one annotation: its label, frames (segments and frame tags; a track's
+ * come from its keyframes), note and the attributes its label defines.
+ */
+function Editor({ a, labels, onSave, onCancel }: { a: Annotation; labels: Label[]; onSave: (patch: { label?: string; startFrame?: number; endFrame?: number; note?: string; attributes?: Attributes }) => Promise<void>; onCancel: () => void }) {
+  const [label, setLabel] = useState(a.label ?? '');
+  const [start, setStart] = useState(String(a.startFrame));
+  const [end, setEnd] = useState(String(a.endFrame));
+  const [note, setNote] = useState(a.note);
+  const [attrs, setAttrs] = useState<Attributes>(a.attributes);
+  const def = labels.find((l) => l.id === label);
+  const usable = labels.filter((l) => !l.retired || l.id === a.label);
+  const set = (id: string, v: AttributeValue | undefined) => {
+    const next = { ...attrs };
+    if (v === undefined || v === '') delete next[id];
+    else next[id] = v;
+    setAttrs(next);
+  };
+  return (
+    <form
+      className="editor"
+      aria-label="Edit annotation"
+      onSubmit={(e) => {
+        e.preventDefault();
+        // Attributes the chosen label does not define are dropped with the change of label.
+        const kept = Object.fromEntries(Object.entries(attrs).filter(([k]) => def?.attributes.some((d) => d.id === k)));
+        const frames = a.kind === 'segment' ? { startFrame: Number(start), endFrame: Number(end) } : a.kind === 'frame_tag' ? { startFrame: Number(start) } : {};
+        void onSave({ label, note, attributes: kept, ...frames });
+      }}
+    >
+      <b>Edit {a.kind.replace('_', ' ')}</b>
+      <select aria-label="Label" value={label} onChange={(e) => setLabel(e.target.value)}>
+        {usable.map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
+      </select>
+      {a.kind === 'segment' || a.kind === 'frame_tag' ? (
+        <input aria-label={a.kind === 'segment' ? 'First frame' : 'Frame'} type="number" min={0} value={start} onChange={(e) => setStart(e.target.value)} />
+      ) : null}
+      {a.kind === 'segment' ? <input aria-label="Last frame" type="number" min={0} value={end} onChange={(e) => setEnd(e.target.value)} /> : null}
+      {def?.attributes.map((d) => {
+        const v = attrs[d.id];
+        if (d.type === 'choice') {
+          return (
+            <select key={d.id} aria-label={d.name} value={typeof v === 'string' ? v : ''} onChange={(e) => set(d.id, e.target.value || undefined)}>
+              <option value="">{d.name} —</option>
+              {d.options.map((o) => <option key={o} value={o}>{o.replace('_', ' ')}</option>)}
+            </select>
+          );
+        }
+        if (d.type === 'number') {
+          return (
+            <input key={d.id} aria-label={d.name} type="number" step="any" placeholder={d.name} min={d.min ?? undefined} max={d.max ?? undefined}
+              value={typeof v === 'number' ? String(v) : ''} onChange={(e) => set(d.id, e.target.value === '' ? undefined : Number(e.target.value))} />
+          );
+        }
+        if (d.type === 'bool') {
+          return (
+            <label key={d.id}>
+              <input type="checkbox" aria-label={d.name} checked={v === true} onChange={(e) => set(d.id, e.target.checked ? true : undefined)} /> {d.name}
+            </label>
+          );
+        }
+        return <input key={d.id} aria-label={d.name} placeholder={d.name} value={typeof v === 'string' ? v : ''} onChange={(e) => set(d.id, e.target.value || undefined)} />;
+      })}
+      <input aria-label="Note" placeholder="note" value={note} onChange={(e) => setNote(e.target.value)} />
+      <button type="submit">Save</button>
+      <button type="button" onClick={onCancel}>Cancel</button>
+    </form>
   );
 }
 
