@@ -218,4 +218,50 @@ describe('tagging in the browser', () => {
     await expect.poll(() => page.textContent('[data-testid="annotate-status"]')).toMatch(/not a range within the video/);
     expect((await core.call('annotations.list', { videoId: id })).find((a) => a.id === seg.id)!.endFrame).toBe(50);
   });
+
+  it('edits the taxonomy in the page: adds a label with a key and an attribute, renames one, merges one, and the keys follow', async () => {
+    await page.goto(`${rig.host.url}&video=${id}&frame=0`);
+    await at(page, 0);
+    await page.click('button:has-text("Labels…")');
+    const dlg = page.locator('[role="dialog"][aria-label="Taxonomy"]');
+    await dlg.locator('input[aria-label="New label id"]').fill('teeth_artifact');
+    await dlg.locator('input[aria-label="New label name"]').fill('Teeth artifact');
+    await dlg.locator('input[aria-label="New label key"]').fill('t');
+    await dlg.locator('form[aria-label="New label"] button[type="submit"]').click();
+    await dlg.locator('tr[data-label-id="teeth_artifact"]').waitFor();
+    // A key already taken is refused with the reason.
+    await dlg.locator('input[aria-label="New label id"]').fill('second');
+    await dlg.locator('input[aria-label="New label key"]').fill('t');
+    await dlg.locator('form[aria-label="New label"] button[type="submit"]').click();
+    await expect.poll(() => dlg.locator('form[aria-label="New label"] [role="alert"]').textContent()).toMatch(/Key t already applies teeth_artifact/);
+
+    const teeth = dlg.locator('tr[data-label-id="teeth_artifact"]');
+    await teeth.locator('input[aria-label="New attribute id for teeth_artifact"]').fill('count');
+    await teeth.locator('select[aria-label="New attribute type for teeth_artifact"]').selectOption('number');
+    await teeth.locator('button:has-text("Add")').click();
+    await expect.poll(async () => (await core.call('labels.list', {})).find((l) => l.id === 'teeth_artifact')!.attributes.map((a) => a.id)).toEqual(['severity', 'confidence', 'face_region', 'count']);
+
+    const blink = dlg.locator('tr[data-label-id="blink_anomaly"]');
+    await blink.locator('input[aria-label="Name of blink_anomaly"]').fill('Blinking');
+    await blink.locator('button:has-text("Save")').click();
+    await expect.poll(async () => (await core.call('labels.list', {})).find((l) => l.id === 'blink_anomaly')!.name).toBe('Blinking');
+
+    const audio = dlg.locator('tr[data-label-id="audio_anomaly"]');
+    await core.call('annotations.create', { kind: 'frame_tag', videoId: id, label: 'audio_anomaly', frame: 33 });
+    await audio.locator('select[aria-label="Merge audio_anomaly into"]').selectOption('lip_sync_mismatch');
+    await audio.locator('button:has-text("Merge")').click();
+    await expect.poll(async () => (await core.call('labels.list', {})).find((l) => l.id === 'audio_anomaly')!.mergedInto).toBe('lip_sync_mismatch');
+    await page.screenshot({ path: path.join(shots, 'taxonomy.png') });
+    await dlg.locator('button:has-text("Close")').last().click();
+
+    // The new key tags the frame; the merged label's key does nothing any more.
+    await goTo(page, 3);
+    await page.keyboard.press('t');
+    await expect.poll(async () => (await core.call('annotations.list', { videoId: id })).some((a) => a.label === 'teeth_artifact' && a.startFrame === 3)).toBe(true);
+    const before = (await core.call('annotations.list', { videoId: id })).length;
+    await page.keyboard.press('8');
+    await page.waitForTimeout(300);
+    expect((await core.call('annotations.list', { videoId: id })).length).toBe(before);
+    expect((await core.call('annotations.list', { videoId: id })).find((a) => a.startFrame === 33 && a.kind === 'frame_tag')!.label).toBe('lip_sync_mismatch');
+  });
 });

@@ -3,6 +3,7 @@ import { ANNOTATION_KINDS, METHODS, VERDICTS, type Annotation, type AttributeVal
 import type { Label } from '../../../shared/model';
 import type { PlayerController } from '../player/controller';
 import { RESERVED_KEYS, type AnnotateModel } from './model';
+import { TaxonomyDialog } from './TaxonomyDialog';
 
 function typing(e: KeyboardEvent): boolean {
   const t = e.target;
@@ -17,6 +18,7 @@ function typing(e: KeyboardEvent): boolean {
 export function AnnotatePanel({ model, player }: { model: AnnotateModel; player: PlayerController }) {
   const s = useSyncExternalStore(model.subscribe, model.getState);
   const [editing, setEditing] = useState<string | null>(null);
+  const [taxonomy, setTaxonomy] = useState(false);
   const p = useSyncExternalStore(player.subscribe, player.getState);
   const video = p.video;
   const current = p.shown ?? p.requested;
@@ -113,6 +115,7 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
         ) : null}
       </div>
       <div className="palette" aria-label="Labels">
+        <button type="button" onClick={() => setTaxonomy(true)} title="Edit the labels of this project">Labels…</button>
         {active.map((l) => (
           <button key={l.id} type="button" onClick={() => void model.applyLabel(l.id, current)} title={l.description} style={{ borderColor: l.color }}>
             {l.hotkey ? <kbd>{l.hotkey}</kbd> : null} {l.name}
@@ -192,6 +195,7 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
           {list.length === 0 ? <tr><td colSpan={6} className="muted">No annotations{s.annotations.length ? ' match the filter' : ' yet'}.</td></tr> : null}
         </tbody>
       </table>
+      {taxonomy ? <TaxonomyDialog model={model} labels={s.labels} onClose={() => setTaxonomy(false)} /> : null}
       {editing && s.annotations.some((a) => a.id === editing) ? (
         <Editor
           key={editing}

@@ -157,6 +157,22 @@ export class AnnotateModel {
     await this.history('history.redo', 'Redid');
   }
 
+  // ---- taxonomy -----------------------------------------------------------------
+
+  /** Any labels.* change: said in the status line, the taxonomy read back. Returns an error message or null. */
+  async changeLabels<M extends 'labels.create' | 'labels.update' | 'labels.retire' | 'labels.merge'>(method: M, input: Input<M>, done: string): Promise<string | null> {
+    try {
+      await this.client.call(method, input);
+      this.set({ status: { text: done, error: false } });
+      await this.reload();
+      return null;
+    } catch (err) {
+      const text = (err as Error).message;
+      this.set({ status: { text, error: true } });
+      return text;
+    }
+  }
+
   // ---- region tracks ----------------------------------------------------------
 
   setTool(tool: ShapeType | null): void {
