@@ -16,6 +16,32 @@ async function at(p: Page, frame: number): Promise<void> {
   await p.waitForFunction((i) => document.querySelector('[data-testid="frame-index"]')?.textContent === String(i), frame, { timeout: 30_000 });
 }
 
+/** The colour (#rrggbb) the timeline canvas shows in lane `lane` at the middle of frame `frame` (a bar's lower half, below the lane name). */
+async function laneColourAt(p: Page, lane: number, frame: number): Promise<string> {
+  return p.evaluate(([lane, frame]) => {
+    const box = document.querySelector<HTMLElement>('[data-testid="timeline"]')!;
+    const c = document.querySelector<HTMLCanvasElement>('[data-testid="timeline-canvas"]')!;
+    const start = Number(box.dataset.viewStart);
+    const frames = Number(box.dataset.viewFrames);
+    const dpr = c.width / c.clientWidth;
+    const x = Math.floor(((frame + 0.5 - start) / frames) * c.clientWidth * dpr);
+    const y = Math.floor((lane * 14 + 11) * dpr);
+    const [r, g, b] = c.getContext('2d')!.getImageData(x, y, 1, 1).data;
+    return '#' + [r, g, b].map((v) => v!.toString(16).padStart(2, '0')).join('');
+  }, [lane, frame] as const);
+}
+
+/** The page point over frame `frame` (its middle) in lane `lane` of the timeline. */
+async function lanePoint(p: Page, lane: number, frame: number, edge = 0.5): Promise<{ x: number; y: number }> {
+  return p.evaluate(([lane, frame, edge]) => {
+    const box = document.querySelector<HTMLElement>('[data-testid="timeline"]')!;
+    const c = document.querySelector<HTMLCanvasElement>('[data-testid="timeline-canvas"]')!;
+    const r = c.getBoundingClientRect();
+    const x = r.left + ((frame + edge - Number(box.dataset.viewStart)) / Number(box.dataset.viewFrames)) * r.width;
+    return { x, y: r.top + lane * 14 + 7 };
+  }, [lane, frame, edge] as const);
+}
+
 async function goTo(p: Page, frame: number): Promise<void> {
   await p.keyboard.press('g');
   await p.fill('input[aria-label="Frame or time"]', String(frame));
@@ -72,8 +98,11 @@ describe('tagging in the browser', () => {
       ['frame_tag', 'blink_anomaly', 20, 20, 'Ana Analyst'],
     ]);
     expect(stored[1]!.startPts).toBe(ref.pts[5]);
-    // The timeline draws the segment in its lane.
-    expect(await page.locator(`.lane[data-label="lip_sync_mismatch"] .bar[data-annotation="${stored[1]!.id}"]`).count()).toBe(1);
+    // The timeline draws the segment in its lane, in the label's colour, and not beside it.
+    const labels = await core.call('labels.list', {});
+    const lip = labels.findIndex((l) => l.id === 'lip_sync_mismatch');
+    expect(await laneColourAt(page, lip, 8)).toBe(labels[lip]!.color);
+    expect(await laneColourAt(page, lip, 30)).not.toBe(labels[lip]!.color);
     await page.screenshot({ path: path.join(shots, 'tagging.png') });
 
     // Undo the verdict and the frame tag; redo the frame tag.
@@ -263,5 +292,52 @@ describe('tagging in the browser', () => {
     await page.waitForTimeout(300);
     expect((await core.call('annotations.list', { videoId: id })).length).toBe(before);
     expect((await core.call('annotations.list', { videoId: id })).find((a) => a.startFrame === 33 && a.kind === 'frame_tag')!.label).toBe('lip_sync_mismatch');
+  });
+
+  it('zooms the timeline and moves and resizes a segment by dragging, snapping to frames', async () => {
+    const seg = await core.call('annotations.create', { kind: 'segment', videoId: id, label: 'facial_distortion', startFrame: 10, endFrame: 19 });
+    await page.goto(`${rig.host.url}&video=${id}&frame=0`);
+    await at(page, 0);
+    await page.waitForSelector(`tr[data-annotation-id="${seg.id}"]`);
+    const labels = await core.call('labels.list', {});
+    const all = await core.call('annotations.list', { videoId: id });
+    const lanes = labels.filter((l) => !l.retired || all.some((a) => a.label === l.id));
+    const lane = lanes.findIndex((l) => l.id === 'facial_distortion');
+    const timeline = page.locator('[data-testid="timeline"]');
+    expect(await timeline.getAttribute('data-view-frames')).toBe('60');
+    // Ctrl + wheel zooms in around the pointer.
+    const over = await lanePoint(page, lane, 15);
+    await page.mouse.move(over.x, over.y);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -100);
+    await page.keyboard.up('Control');
+    await expect.poll(async () => Number(await timeline.getAttribute('data-view-frames'))).toBeLessThan(60);
+
+    // Move: drag the middle by 10 frames.
+    const a = await lanePoint(page, lane, 15);
+    const b = await lanePoint(page, lane, 25);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move((a.x + b.x) / 2, a.y);
+    await page.mouse.move(b.x, b.y);
+    await page.mouse.up();
+    await expect.poll(async () => (await core.call('annotations.list', { videoId: id })).find((x) => x.id === seg.id)!.startFrame).toBe(20);
+    expect((await core.call('annotations.list', { videoId: id })).find((x) => x.id === seg.id)!.endFrame).toBe(29);
+
+    // Resize: drag the end edge (end of frame 29) to the end of frame 33.
+    const e0 = await lanePoint(page, lane, 29, 1);
+    const e1 = await lanePoint(page, lane, 33, 1);
+    await page.mouse.move(e0.x, e0.y);
+    await page.mouse.down();
+    await page.mouse.move((e0.x + e1.x) / 2, e0.y);
+    await page.mouse.move(e1.x, e1.y);
+    await page.mouse.up();
+    await expect.poll(async () => (await core.call('annotations.list', { videoId: id })).find((x) => x.id === seg.id)!.endFrame).toBe(33);
+    expect((await core.call('annotations.list', { videoId: id })).find((x) => x.id === seg.id)!.startFrame).toBe(20);
+
+    // A click on an empty stretch jumps there.
+    const empty = await lanePoint(page, lane, 45);
+    await page.mouse.click(empty.x, empty.y);
+    await at(page, 45);
   });
 });

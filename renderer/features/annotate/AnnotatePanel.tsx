@@ -4,6 +4,7 @@ import type { Label } from '../../../shared/model';
 import type { PlayerController } from '../player/controller';
 import { RESERVED_KEYS, type AnnotateModel } from './model';
 import { TaxonomyDialog } from './TaxonomyDialog';
+import { Timeline } from './Timeline';
 
 function typing(e: KeyboardEvent): boolean {
   const t = e.target;
@@ -72,8 +73,6 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
   if (!video) return null;
   const n = video.frameCount;
   const active = s.labels.filter((l) => !l.retired);
-  const lanes = s.labels.filter((l) => !l.retired || s.annotations.some((a) => a.label === l.id));
-  const pct = (f: number) => `${(f / n) * 100}%`;
   const list = model.filtered();
   const annotators = [...new Set(s.annotations.map((a) => a.annotator))];
 
@@ -122,37 +121,17 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
           </button>
         ))}
       </div>
-      <div className="timeline" data-testid="timeline" aria-label="Timeline">
-        {lanes.map((l) => (
-          <div
-            key={l.id}
-            className="lane"
-            data-label={l.id}
-            onClick={(e) => {
-              const r = e.currentTarget.getBoundingClientRect();
-              player.goTo(Math.min(n - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * n))));
-            }}
-          >
-            <span className="lane-name" style={{ color: l.color }}>{l.name}</span>
-            {s.annotations
-              .filter((a) => a.label === l.id)
-              .map((a) => (
-                <span
-                  key={a.id}
-                  className={`bar ${a.kind}`}
-                  data-annotation={a.id}
-                  title={`${a.kind.replace('_', ' ')} ${a.startFrame}–${a.endFrame}${a.note ? ` — ${a.note}` : ''}`}
-                  style={{ left: pct(a.startFrame), width: `max(2px, ${pct(a.endFrame - a.startFrame + 1)})`, background: l.color }}
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    player.goTo(a.startFrame);
-                  }}
-                />
-              ))}
-            <span className="cursor" style={{ left: pct(current) }} />
-          </div>
-        ))}
-      </div>
+      <Timeline
+        annotations={s.annotations}
+        labels={s.labels}
+        frameCount={n}
+        current={current}
+        onSeek={(f) => player.goTo(f)}
+        onChange={(id, startFrame, endFrame) => {
+          const a = s.annotations.find((x) => x.id === id);
+          void model.update(id, a?.kind === 'frame_tag' ? { startFrame } : { startFrame, endFrame }, `Moved to frames ${startFrame}–${endFrame}`);
+        }}
+      />
       <VerdictPanel key={video.id} model={model} mine={model.myVerdict()} />
       <div className="list-filters">
         <label>
