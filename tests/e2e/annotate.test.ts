@@ -324,6 +324,8 @@ describe('tagging in the browser', () => {
     await expect.poll(async () => (await core.call('annotations.list', { videoId: id })).find((x) => x.id === seg.id)!.startFrame).toBe(20);
     expect((await core.call('annotations.list', { videoId: id })).find((x) => x.id === seg.id)!.endFrame).toBe(29);
 
+    // The page has read the move back before the next drag.
+    await page.waitForSelector(`tr[data-annotation-id="${seg.id}"] >> text=20–29`);
     // Resize: drag the end edge (end of frame 29) to the end of frame 33.
     const e0 = await lanePoint(page, lane, 29, 1);
     const e1 = await lanePoint(page, lane, 33, 1);

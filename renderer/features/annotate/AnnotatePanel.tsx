@@ -73,7 +73,8 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
   if (!video) return null;
   const n = video.frameCount;
   const active = s.labels.filter((l) => !l.retired);
-  const list = model.filtered();
+  const win = model.window(current);
+  const list = win.rows;
   const annotators = [...new Set(s.annotations.map((a) => a.annotator))];
 
   return (
@@ -172,6 +173,9 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
             />
           ))}
           {list.length === 0 ? <tr><td colSpan={6} className="muted">No annotations{s.annotations.length ? ' match the filter' : ' yet'}.</td></tr> : null}
+          {win.total > list.length ? (
+            <tr><td colSpan={6} className="muted" data-testid="list-window">{win.first + 1}–{win.first + list.length} of {win.total}, around frame {current}</td></tr>
+          ) : null}
         </tbody>
       </table>
       {taxonomy ? <TaxonomyDialog model={model} labels={s.labels} onClose={() => setTaxonomy(false)} /> : null}

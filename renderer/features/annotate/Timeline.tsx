@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Annotation } from '../../../shared/annotations';
 import type { Label } from '../../../shared/model';
 
@@ -18,41 +18,124 @@ export function frameAtX(x: number, width: number, view: View): number {
   return Math.floor(view.start + (x / width) * view.frames);
 }
 
+/** Above this many spans in view, a lane is drawn as covered pixel runs rather than one rectangle each. */
+const MAX_SINGLE = 2000;
+
+const KINDS = ['segment', 'frame_tag', 'region_track'] as const;
+/** Top offset and height in the lane, by kind (index into KINDS). */
+const KIND_ROW: [number, number][] = [[2, 10], [0, LANE_HEIGHT - 1], [4, 6]];
+
+/** One label's annotations in typed arrays, in start order: the drawing loop touches no objects. */
+export interface LaneData {
+  label: Label;
+  ids: string[];
+  starts: Int32Array;
+  ends: Int32Array;
+  kinds: Uint8Array;
+  /** The longest span, so a view can skip everything that starts too early to reach it. */
+  maxLen: number;
+}
+
+export function laneData(labels: Label[], annotations: Annotation[]): LaneData[] {
+  const byLabel = new Map<string, Annotation[]>();
+  for (const a of annotations) {
+    if (!a.label) continue;
+    const list = byLabel.get(a.label) ?? [];
+    list.push(a);
+    byLabel.set(a.label, list);
+  }
+  return labels
+    .filter((l) => !l.retired || byLabel.has(l.id))
+    .map((label) => {
+      const list = [...(byLabel.get(label.id) ?? [])].sort((x, y) => x.startFrame - y.startFrame);
+      const d: LaneData = {
+        label, ids: list.map((x) => x.id), starts: new Int32Array(list.length), ends: new Int32Array(list.length), kinds: new Uint8Array(list.length), maxLen: 0,
+      };
+      list.forEach((x, i) => {
+        d.starts[i] = x.startFrame;
+        d.ends[i] = x.endFrame;
+        d.kinds[i] = Math.max(0, KINDS.indexOf(x.kind as (typeof KINDS)[number]));
+        d.maxLen = Math.max(d.maxLen, x.endFrame - x.startFrame + 1);
+      });
+      return d;
+    });
+}
+
+/** First index whose start is at least `f` (binary search over the sorted starts). */
+function firstFrom(starts: Int32Array, f: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! < f) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
- * Draw the lanes: per label, every annotation's span in the visible frame
- * range. Spans narrower than a pixel are gathered into per-pixel columns, so
- * the cost is one pass over the annotations plus one rectangle per column
- * and lit run, whatever their number (100k segments stay cheap).
+ * Draw the lanes: per label, the spans in the visible frame range (found by
+ * binary search on the sorted starts), one rectangle each while few are in
+ * view; with many, the covered pixels per kind (a difference array over the
+ * width, then one rectangle per run), so a redraw costs one pass over what
+ * is in view plus the width, however many annotations there are.
  */
-export function drawLanes(ctx: CanvasRenderingContext2D, width: number, lanes: Label[], byLabel: Map<string, Annotation[]>, view: View, override: Map<string, [number, number]>): void {
+export function drawLanes(ctx: CanvasRenderingContext2D, width: number, lanes: LaneData[], view: View, override: Map<string, [number, number]>): void {
   ctx.clearRect(0, 0, width, lanes.length * LANE_HEIGHT);
   const scale = width / view.frames;
-  lanes.forEach((l, i) => {
+  const w = Math.ceil(width);
+  const viewEnd = view.start + view.frames;
+  const diffs = KINDS.map(() => new Int32Array(w + 2));
+  lanes.forEach((d, i) => {
     const y = i * LANE_HEIGHT;
     ctx.fillStyle = i % 2 ? '#1b1b1b' : '#202020';
     ctx.fillRect(0, y, width, LANE_HEIGHT - 1);
-    ctx.fillStyle = l.color;
-    const thin = new Uint8Array(Math.ceil(width) + 1);
-    for (const a of byLabel.get(l.id) ?? []) {
-      const [s, e] = override.get(a.id) ?? [a.startFrame, a.endFrame];
-      if (e < view.start || s >= view.start + view.frames) continue;
+    ctx.fillStyle = d.label.color;
+    const from = firstFrom(d.starts, view.start - d.maxLen);
+    const to = firstFrom(d.starts, viewEnd);
+    // Spans being dragged are drawn where they are dragged to.
+    const moved = override.size ? d.ids.map((id) => override.get(id)) : null;
+    const single = to - from <= MAX_SINGLE;
+    if (!single) for (const diff of diffs) diff.fill(0);
+    const seen = [false, false, false];
+    const put = (k: number, s: number, e: number) => {
+      if (e < view.start || s >= viewEnd) return;
       const x0 = (s - view.start) * scale;
       const x1 = (e + 1 - view.start) * scale;
-      const top = a.kind === 'region_track' ? y + 4 : a.kind === 'frame_tag' ? y : y + 2;
-      const h = a.kind === 'region_track' ? 6 : a.kind === 'frame_tag' ? LANE_HEIGHT - 1 : 10;
-      if (x1 - x0 < 1.5) thin[Math.max(0, Math.min(thin.length - 1, Math.floor(x0)))] = 1;
-      else ctx.fillRect(Math.max(0, x0), top, Math.min(width, x1) - Math.max(0, x0), h);
-    }
-    for (let x = 0; x < thin.length; x++) {
-      if (!thin[x]) continue;
-      let run = 1;
-      while (thin[x + run]) run++;
-      ctx.fillRect(x, y, Math.max(2, run), LANE_HEIGHT - 1);
-      x += run;
+      if (single) {
+        const [top, h] = KIND_ROW[k]!;
+        const left = Math.max(0, x0);
+        ctx.fillRect(left, y + top, Math.max(2, Math.min(width, x1) - left), h);
+      } else {
+        const a = Math.max(0, Math.min(w, Math.floor(x0)));
+        const b = Math.max(a + 1, Math.min(w + 1, Math.ceil(x1)));
+        diffs[k]![a]!++;
+        diffs[k]![b]!--;
+        seen[k] = true;
+      }
+    };
+    for (let j = from; j < to; j++) if (!moved?.[j]) put(d.kinds[j]!, d.starts[j]!, d.ends[j]!);
+    if (moved) moved.forEach((m, j) => m && put(d.kinds[j]!, m[0], m[1]));
+    if (!single) {
+      diffs.forEach((diff, k) => {
+        if (!seen[k]) return;
+        const [top, h] = KIND_ROW[k]!;
+        let depth = 0;
+        let runStart = -1;
+        for (let x = 0; x <= w; x++) {
+          depth += diff[x]!;
+          if (depth > 0 && runStart < 0) runStart = x;
+          else if (depth <= 0 && runStart >= 0) {
+            ctx.fillRect(runStart, y + top, Math.max(2, x - runStart), h);
+            runStart = -1;
+          }
+        }
+        if (runStart >= 0) ctx.fillRect(runStart, y + top, Math.max(2, w + 1 - runStart), h);
+      });
     }
     ctx.fillStyle = '#ffffffcc';
     ctx.font = '10px sans-serif';
-    ctx.fillText(l.name, 3, y + 10);
+    ctx.fillText(d.label.name, 3, y + 10);
   });
 }
 
@@ -77,14 +160,9 @@ export function Timeline({ annotations, labels, frameCount, current, onSeek, onC
   const [drag, setDrag] = useState<Drag | null>(null);
   const [preview, setPreview] = useState<Map<string, [number, number]>>(new Map());
 
-  const lanes = labels.filter((l) => !l.retired || annotations.some((a) => a.label === l.id));
-  const byLabel = new Map<string, Annotation[]>();
-  for (const a of annotations) {
-    if (!a.label) continue;
-    const list = byLabel.get(a.label) ?? [];
-    list.push(a);
-    byLabel.set(a.label, list);
-  }
+  // Laid out once per change of the data, not on every step of the cursor.
+  const lanes = useMemo(() => laneData(labels, annotations), [annotations, labels]);
+  const byId = useMemo(() => new Map(annotations.map((a) => [a.id, a])), [annotations]);
 
   useEffect(() => setView({ start: 0, frames: frameCount }), [frameCount]);
   useLayoutEffect(() => {
@@ -107,9 +185,8 @@ export function Timeline({ annotations, labels, frameCount, current, onSeek, onC
     c.height = Math.round(lanes.length * LANE_HEIGHT * dpr);
     const ctx = c.getContext('2d')!;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawLanes(ctx, width, lanes, byLabel, view, preview);
-    // byLabel and lanes derive from annotations and labels.
-  }, [annotations, labels, view, width, preview]);
+    drawLanes(ctx, width, lanes, view, preview);
+  }, [lanes, view, width, preview]);
 
   const zoom = (factor: number, anchor = current) => {
     setView((v) => {
@@ -121,13 +198,17 @@ export function Timeline({ annotations, labels, frameCount, current, onSeek, onC
 
   /** The annotation under a point: the lane by y, then the span by frame, edges within a few pixels. */
   const hit = (x: number, y: number): { a: Annotation; mode: 'move' | 'start' | 'end' } | null => {
-    const lane = lanes[Math.floor(y / LANE_HEIGHT)];
-    if (!lane) return null;
+    const d = lanes[Math.floor(y / LANE_HEIGHT)];
+    if (!d) return null;
     const scale = width / view.frames;
-    for (const a of byLabel.get(lane.id) ?? []) {
-      const x0 = (a.startFrame - view.start) * scale;
-      const x1 = (a.endFrame + 1 - view.start) * scale;
+    const f = frameAtX(x, width, view);
+    const slack = Math.ceil(EDGE_PX / scale) + 1;
+    // The topmost (last drawn) span under the pointer wins.
+    for (let j = firstFrom(d.starts, f + slack) - 1; j >= 0 && d.starts[j]! >= f - d.maxLen - slack; j--) {
+      const x0 = (d.starts[j]! - view.start) * scale;
+      const x1 = (d.ends[j]! + 1 - view.start) * scale;
       if (x < x0 - EDGE_PX || x > x1 + EDGE_PX) continue;
+      const a = byId.get(d.ids[j]!)!;
       if (a.kind === 'segment' && x1 - x0 > 3 * EDGE_PX) {
         if (Math.abs(x - x0) <= EDGE_PX) return { a, mode: 'start' };
         if (Math.abs(x - x1) <= EDGE_PX) return { a, mode: 'end' };
@@ -202,7 +283,7 @@ export function Timeline({ annotations, labels, frameCount, current, onSeek, onC
               return;
             }
             if (!d.moved) {
-              const h = d.id ? annotations.find((a) => a.id === d.id) : null;
+              const h = d.id ? byId.get(d.id) : null;
               onSeek(h ? h.startFrame : Math.min(frameCount - 1, Math.max(0, frameAtX(local(e).x, width, view))));
             }
           }}

@@ -250,6 +250,19 @@ export class AnnotateModel {
     );
   }
 
+  /**
+   * At most `max` of the filtered annotations, around frame `at`: a few that
+   * end before it, then the ones from there on (the list stays small
+   * however many there are).
+   */
+  window(at: number, max = 200): { rows: Annotation[]; total: number; first: number } {
+    const all = this.filtered();
+    let i = all.findIndex((a) => a.endFrame >= at);
+    if (i < 0) i = all.length;
+    const first = Math.max(0, Math.min(i - Math.floor(max / 4), all.length - max));
+    return { rows: all.slice(first, first + max), total: all.length, first };
+  }
+
   /** The current annotator's verdict on the open video. */
   myVerdict(): Annotation | undefined {
     return this.state.annotations.find((a) => a.kind === 'verdict' && a.annotator === this.state.user);
