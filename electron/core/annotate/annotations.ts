@@ -9,6 +9,9 @@ import type { Label } from '../../../shared/model';
 import type { NativeExport } from '../../../shared/nativeJson';
 import { labelFromRow, type FrameTable, type LabelRow, type MediaRow, type ProjectStore } from '../project/store';
 
+/** What a write needs to know of its video. */
+type VideoFacts = Pick<MediaRow, 'id' | 'frame_count' | 'width' | 'height' | 'end_pts'>;
+
 /** An annotations row as SQLite holds it. */
 export interface AnnotationRow {
   id: string;
@@ -92,11 +95,13 @@ export class Annotator {
       ),
       labelDel: db.prepare('DELETE FROM labels WHERE id = ?'),
       histAdd: db.prepare('INSERT INTO history(at, actor, title, undo, redo) VALUES (?, ?, ?, ?, ?)'),
-      histDropRedo: db.prepare('DELETE FROM history WHERE undone = 1'),
+      // Undone steps are always the newest rows: everything after the last done one.
+      histDropRedo: db.prepare('DELETE FROM history WHERE id > ?'),
       histLastDone: db.prepare('SELECT * FROM history WHERE undone = 0 ORDER BY id DESC LIMIT 1'),
-      histFirstUndone: db.prepare('SELECT * FROM history WHERE undone = 1 ORDER BY id ASC LIMIT 1'),
+      histFirstUndone: db.prepare('SELECT * FROM history WHERE id > ? ORDER BY id ASC LIMIT 1'),
       histMark: db.prepare('UPDATE history SET undone = ? WHERE id = ?'),
       histTrim: db.prepare('DELETE FROM history WHERE id <= (SELECT max(id) FROM history) - ?'),
+      videoFacts: db.prepare('SELECT id, frame_count, width, height, end_pts FROM media WHERE id = ?'),
       verdictOf: db.prepare("SELECT * FROM annotations WHERE media_id = ? AND kind = 'verdict' AND annotator = ?"),
     };
   }
@@ -109,8 +114,8 @@ export class Annotator {
   }
 
   historyState(): HistoryState {
-    const u = this.stmts.histLastDone.get() as { title: string } | undefined;
-    const r = this.stmts.histFirstUndone.get() as { title: string } | undefined;
+    const u = this.stmts.histLastDone.get() as { id: number; title: string } | undefined;
+    const r = this.stmts.histFirstUndone.get(u?.id ?? 0) as { title: string } | undefined;
     return { undo: u?.title ?? null, redo: r?.title ?? null };
   }
 
@@ -357,7 +362,8 @@ export class Annotator {
   /** Undo the newest done change, or redo the oldest undone one; audited like any change. */
   private step(dir: 'undo' | 'redo'): ChangeResult | null {
     return this.s.db.transaction(() => {
-      const h = (dir === 'undo' ? this.stmts.histLastDone : this.stmts.histFirstUndone).get() as
+      const lastDone = this.stmts.histLastDone.get() as { id: number; title: string; undo: string; redo: string } | undefined;
+      const h = (dir === 'undo' ? lastDone : this.stmts.histFirstUndone.get(lastDone?.id ?? 0)) as
         | { id: number; title: string; undo: string; redo: string }
         | undefined;
       if (!h) return null;
@@ -382,7 +388,7 @@ export class Annotator {
         : { t: 'label', id: op.id, row: (this.stmts.labelGet.get(op.id) as LabelRow | undefined) ?? null }));
       this.apply(ops);
       const now = new Date().toISOString();
-      this.stmts.histDropRedo.run();
+      this.stmts.histDropRedo.run((this.stmts.histLastDone.get() as { id: number } | undefined)?.id ?? 0);
       // Undo restores in reverse order (a label created before an annotation of it goes after it).
       this.stmts.histAdd.run(now, this.deps.actor(), title, JSON.stringify(before.reverse()), JSON.stringify(ops));
       this.stmts.histTrim.run(MAX_HISTORY);
@@ -409,8 +415,9 @@ export class Annotator {
     return r;
   }
 
-  private video(id: number): MediaRow {
-    const m = this.s.media(id);
+  /** What checks and pts need of a video (not its probe JSON: this is on every write). */
+  private video(id: number): VideoFacts {
+    const m = this.stmts.videoFacts.get(id) as VideoFacts | undefined;
     if (!m) throw new TellframeError('NOT_FOUND', `No video ${id} in this project.`);
     return m;
   }
@@ -445,7 +452,7 @@ export class Annotator {
     return attrs;
   }
 
-  private checkedKeyframes(media: MediaRow, keyframes: readonly Keyframe[]): Keyframe[] {
+  private checkedKeyframes(media: VideoFacts, keyframes: readonly Keyframe[]): Keyframe[] {
     const ks = normaliseKeyframes(keyframes);
     for (const k of ks) {
       if (k.frame >= media.frame_count) throw new TellframeError('FRAME_OUT_OF_RANGE', `Keyframe at frame ${k.frame} is past the last frame (${media.frame_count - 1}).`);
@@ -460,7 +467,7 @@ export class Annotator {
   }
 
   /** A full row with frames checked against the video and pts taken from its index. */
-  private rowFor(media: MediaRow, r: Omit<AnnotationRow, 'media_id' | 'start_pts' | 'end_pts'>): AnnotationRow {
+  private rowFor(media: VideoFacts, r: Omit<AnnotationRow, 'media_id' | 'start_pts' | 'end_pts'>): AnnotationRow {
     const n = media.frame_count;
     if (r.start_frame < 0 || r.end_frame >= n || r.start_frame > r.end_frame) {
       throw new TellframeError('FRAME_OUT_OF_RANGE', `Frames ${r.start_frame}–${r.end_frame} are not a range within the video (frames 0–${n - 1}).`);

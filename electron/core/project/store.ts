@@ -168,8 +168,18 @@ export class ProjectStore {
     if (this.db.open) this.db.close();
   }
 
+  // Prepared once: every annotation write appends an audit row.
+  private auditStmts: { last: Database.Statement; insert: Database.Statement } | null = null;
+  private audit(): { last: Database.Statement; insert: Database.Statement } {
+    this.auditStmts ??= {
+      last: this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
+      insert: this.db.prepare('INSERT INTO audit_log(seq, at, actor, action, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    };
+    return this.auditStmts;
+  }
+
   private lastAudit(): { seq: number; hash: string } | undefined {
-    return this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    return this.audit().last.get() as { seq: number; hash: string } | undefined;
   }
 
   /** The hash of the newest audit row (the chain head), as exports and reports print it. */
@@ -189,9 +199,7 @@ export class ProjectStore {
     };
     const prevHash = last?.hash ?? GENESIS_HASH;
     const hash = auditHash(prevHash, row);
-    this.db
-      .prepare('INSERT INTO audit_log(seq, at, actor, action, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(row.seq, row.at, row.actor, row.action, row.payload, prevHash, hash);
+    this.audit().insert.run(row.seq, row.at, row.actor, row.action, row.payload, prevHash, hash);
     return { ...row, prevHash, hash };
   }
 

@@ -12,7 +12,11 @@ const DEFAULT_ATTRIBUTES_V4 = JSON.stringify([
 
 /**
  * Annotations (segments, frame tags, region tracks, verdicts), label
- * attributes and merges, and the persisted undo history.
+ * attributes and merges, and the persisted undo history. Every annotation
+ * write is a durable commit, so each index costs a page per commit: the
+ * annotations are keyed by their id alone (WITHOUT ROWID) with one index by
+ * video and frame, and the history needs none (the undone steps are always
+ * the newest rows).
  */
 export const migration004: Migration = {
   version: 4,
@@ -38,9 +42,8 @@ export const migration004: Migration = {
         data        TEXT,
         CHECK (start_frame >= 0 AND end_frame >= start_frame),
         CHECK ((kind = 'verdict') = (label_id IS NULL))
-      ) STRICT;
+      ) STRICT, WITHOUT ROWID;
       CREATE INDEX annotations_by_media ON annotations(media_id, start_frame);
-      CREATE INDEX annotations_by_label ON annotations(label_id);
       CREATE TABLE history (
         id      INTEGER PRIMARY KEY AUTOINCREMENT,
         at      TEXT NOT NULL,
@@ -50,7 +53,6 @@ export const migration004: Migration = {
         redo    TEXT NOT NULL,
         undone  INTEGER NOT NULL DEFAULT 0
       ) STRICT;
-      CREATE INDEX history_undone ON history(undone, id);
     `);
     db.prepare('UPDATE labels SET attributes = ?').run(DEFAULT_ATTRIBUTES_V4);
   },
