@@ -202,6 +202,8 @@ describe('tagging in the browser', () => {
     expect(k30!.frame).toBe(30);
     expect(Math.abs(k30!.points[0]![0] - (tl![0] + 40)) + Math.abs(k30!.points[0]![1] - (tl![1] + 20))).toBeLessThan(4);
 
+    // The page has read the new keyframe back (frame 30 is now a keyframe there).
+    await expect.poll(() => page.getAttribute(`[data-track="${track.id}"]`, 'data-keyframe')).toBe('yes');
     // Frame 20 shows the box halfway between the two keyframes.
     await goTo(page, 20);
     const rect = page.locator(`[data-testid="track-shape-${track.id}"]`);
@@ -341,5 +343,41 @@ describe('tagging in the browser', () => {
     const empty = await lanePoint(page, lane, 45);
     await page.mouse.click(empty.x, empty.y);
     await at(page, 45);
+  });
+
+  it('draws a polygon (click the corners, Enter) and a point, each labelled into a region track', async () => {
+    await page.goto(`${rig.host.url}&video=${id}&frame=0`);
+    await at(page, 0);
+    await goTo(page, 50);
+    const screen = (x: number, y: number) =>
+      page.evaluate(([x, y]) => {
+        const svg = document.querySelector<SVGSVGElement>('[data-testid="region-overlay"]')!;
+        const pt = svg.createSVGPoint();
+        pt.x = x;
+        pt.y = y;
+        const q = pt.matrixTransform(svg.getScreenCTM()!);
+        return { x: q.x, y: q.y };
+      }, [x, y] as const);
+    const before = (await core.call('annotations.list', { videoId: id })).filter((a) => a.kind === 'region_track').length;
+    await page.keyboard.press('p');
+    for (const [x, y] of [[30, 30], [90, 35], [60, 80]] as const) {
+      const q = await screen(x, y);
+      await page.mouse.click(q.x, q.y);
+    }
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('6');
+    await expect.poll(async () => (await core.call('annotations.list', { videoId: id })).filter((a) => a.kind === 'region_track').length).toBe(before + 1);
+    await page.keyboard.press('n');
+    const q = await screen(40, 40);
+    await page.mouse.click(q.x, q.y);
+    await page.keyboard.press('7');
+    await expect.poll(async () => (await core.call('annotations.list', { videoId: id })).filter((a) => a.kind === 'region_track').length).toBe(before + 2);
+    const tracks = (await core.call('annotations.list', { videoId: id })).filter((a) => a.kind === 'region_track' && a.startFrame === 50);
+    const poly = tracks.find((a) => a.label === 'skin_tone_anomaly')!;
+    const point = tracks.find((a) => a.label === 'facial_distortion')!;
+    expect(poly.keyframes![0]!).toMatchObject({ frame: 50, shape: 'polygon' });
+    expect(poly.keyframes![0]!.points).toHaveLength(3);
+    expect(point.keyframes![0]!).toMatchObject({ frame: 50, shape: 'point' });
+    expect(Math.abs(point.keyframes![0]!.points[0]![0] - 40)).toBeLessThan(2);
   });
 });
