@@ -18,6 +18,8 @@ import pkg from '../../package.json' with { type: 'json' };
 import { SCHEMA_VERSION } from './project/migrations';
 import { Annotator } from './annotate/annotations';
 import { buildNativeExport } from './export/json';
+import type { ExportModel, MediaAccess } from './export/model';
+import { snapshotModel } from './export/snapshot';
 import { NativeExportSchema, type NativeExport } from '../../shared/nativeJson';
 import { ProjectStore, type FrameTable, type MediaRow } from './project/store';
 
@@ -367,6 +369,19 @@ export class Core {
       };
     },
   };
+
+  /** A snapshot of the project (or of the videos named) for the exporters. */
+  exportModel(opts: { videoIds?: number[]; audioLabels?: string[]; ffmpeg?: string } = {}): ExportModel {
+    return snapshotModel(
+      { store: this.store, annotations: (id) => this.annotate.list(id), actor: this.actor, tool: `tellframe ${TOOL_VERSION}` },
+      opts,
+    );
+  }
+
+  /** ffmpeg and each video's frame index, for the exporters that decode frames. */
+  mediaAccess(): MediaAccess {
+    return { bins: this.bins, source: (id) => this.source(this.resolveVideo(id)) };
+  }
 
   /** The native annotation JSON of the project (or of the videos named). */
   exportNative(videoIds?: number[]): NativeExport {

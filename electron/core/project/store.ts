@@ -56,6 +56,9 @@ export interface MediaRow {
   index_method: 'packets' | 'decode';
   index_notes: string;
   imported_at: string;
+  /** The video it was made from (migration 005), and the identity it shows. */
+  original_id: number | null;
+  identity: string | null;
 }
 
 export interface FrameTable {
@@ -274,6 +277,27 @@ export class ProjectStore {
       key.push(k === 1);
     }
     return { pts, key };
+  }
+
+  /** Link a video to its original and/or set its identity (null clears); one transaction with its audit row. */
+  setLinks(id: number, links: { originalId?: number | null; identity?: string | null }, actor: string): MediaRow {
+    return this.db.transaction(() => {
+      const before = this.media(id);
+      if (!before) throw new TellframeError('NOT_FOUND', `No video ${id} in this project.`);
+      const originalId = links.originalId === undefined ? before.original_id : links.originalId;
+      const identity = links.identity === undefined ? before.identity : links.identity;
+      if (originalId !== null) {
+        if (originalId === id) throw new TellframeError('BAD_INPUT', 'A video cannot be its own original.');
+        if (!this.media(originalId)) throw new TellframeError('NOT_FOUND', `No video ${originalId} in this project.`);
+      }
+      this.db.prepare('UPDATE media SET original_id = ?, identity = ? WHERE id = ?').run(originalId, identity, id);
+      this.appendAudit(actor, 'media.link', {
+        id,
+        before: { originalId: before.original_id, identity: before.identity },
+        after: { originalId, identity },
+      });
+      return this.media(id)!;
+    })();
   }
 
   labels(): Label[] {
