@@ -5,6 +5,7 @@ import { TellframeError, toErrorInfo } from '../shared/errors';
 import type { ImportItem, VideoSummary } from '../shared/model';
 import { formatRational } from '../shared/time';
 import { Core } from './core/api';
+import { EXPORT_FORMATS, ExportOptionsSchema, IMPORT_FORMATS, type ExportFormat, type ExportOptions, type ImportFormat } from '../shared/exportFormats';
 import type { ImportProgress } from './core/media/importer';
 import { processRegistry } from './core/media/process';
 
@@ -39,6 +40,51 @@ function describeVideo(v: VideoSummary): string[] {
     `    ${v.codec} ${v.width}x${v.height}${v.pixFmt ? ' ' + v.pixFmt : ''}  frames ${v.frameCount}  duration ${v.duration.toFixed(6)} s`,
     `    avg fps ${v.avgFps.toFixed(3)}${v.vfr ? '  VFR' : ''}  start pts ${v.startPts} (${v.startTime.toFixed(6)} s, time base ${formatRational(v.timeBase)})  index by ${v.indexMethod}`,
   ];
+}
+
+function positiveInt(s: string, what: string): number {
+  if (!/^\d{1,12}$/.test(s.trim()) || Number(s) <= 0) throw new TellframeError('BAD_INPUT', `${what} takes a positive whole number, got "${s}".`);
+  return Number(s);
+}
+
+function number(s: string, what: string): number {
+  const n = Number(s);
+  if (s.trim() === '' || !Number.isFinite(n)) throw new TellframeError('BAD_INPUT', `${what} takes a number, got "${s}".`);
+  return n;
+}
+
+interface ExportCliOptions {
+  format: string; out: string; videos?: string; split?: string; seed: string; overwrite?: boolean;
+  image: 'png' | 'jpeg'; quality: string; every: string; negatives: string; crops?: boolean; margin: string; audioLabels: string;
+}
+
+/** The export command's flags as checked ExportOptions (the same schema the API parses). */
+export function exportOptionsFromCli(o: ExportCliOptions): ExportOptions {
+  const names = o.format.split(',').map((x) => x.trim()).filter(Boolean);
+  const formats = names.includes('all') ? [...EXPORT_FORMATS] : names;
+  for (const f of formats) {
+    if (!(EXPORT_FORMATS as readonly string[]).includes(f)) throw new TellframeError('BAD_INPUT', `--format: unknown format "${f}" (choose from ${EXPORT_FORMATS.join(', ')}, or all).`);
+  }
+  let videoIds: number[] | undefined;
+  if (o.videos !== undefined) videoIds = o.videos.split(',').map((x) => positiveInt(x, '--videos'));
+  let split: ExportOptions['split'];
+  if (o.split !== undefined) {
+    const r = o.split.split(',').map((x) => number(x, '--split'));
+    if (r.length !== 3 || r.some((x) => x < 0)) throw new TellframeError('BAD_INPUT', `--split takes three ratios train,val,test such as 0.8,0.1,0.1, got "${o.split}".`);
+    split = { train: r[0]!, val: r[1]!, test: r[2]!, seed: 0 };
+  }
+  const seed = number(o.seed, '--seed');
+  if (split) split.seed = seed;
+  const parsed = ExportOptionsSchema.safeParse({
+    formats: formats as ExportFormat[], out: path.resolve(o.out), overwrite: Boolean(o.overwrite), videoIds, split,
+    frames: { image: o.image, quality: number(o.quality, '--quality'), every: number(o.every, '--every'), negatives: number(o.negatives, '--negatives'), crops: Boolean(o.crops), margin: number(o.margin, '--margin'), seed },
+    audioLabels: o.audioLabels.split(',').map((x) => x.trim()).filter(Boolean),
+  });
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new TellframeError('BAD_INPUT', `Export options: ${first.path.join('.') || 'options'}: ${first.message}.`);
+  }
+  return parsed.data;
 }
 
 export function buildProgram(): Command {
@@ -136,49 +182,64 @@ export function buildProgram(): Command {
 
   program
     .command('export')
-    .description('export annotations (format json: the native annotation JSON, DIR/annotations.json)')
+    .description('export annotations, frames and dataset builds (docs/formats.md); written to a temporary folder and moved into place when complete')
     .argument('<project>', 'project file')
-    .addOption(new Option('--format <name>', 'export format').choices(['json']).makeOptionMandatory())
-    .requiredOption('--out <dir>', 'folder to write into (created if missing)')
+    .requiredOption('--format <names>', `one or more of ${EXPORT_FORMATS.join(', ')} (comma-separated; several go into sub-folders), or "all"`)
+    .requiredOption('--out <dir>', 'folder to create (must be new or empty unless --overwrite)')
     .option('--videos <ids>', 'only these videos: ids separated by commas')
-    .action(async (project: string, opts: { format: string; out: string; videos?: string }) => {
-      let videoIds: number[] | undefined;
-      if (opts.videos !== undefined) {
-        const parts = opts.videos.split(',').map((x) => x.trim());
-        if (!parts.every((x) => /^\d{1,12}$/.test(x) && Number(x) > 0)) throw new TellframeError('BAD_INPUT', `--videos takes video ids separated by commas, got "${opts.videos}".`);
-        videoIds = parts.map(Number);
-      }
-      const { writeNativeExport } = await import('./core/export/json');
+    .option('--split <ratios>', 'build train/val/test splits with these ratios, e.g. 0.8,0.1,0.1 (grouped by original and identity, stratified by verdict)')
+    .option('--seed <n>', 'seed of the split shuffle and of sampled negatives', '0')
+    .option('--overwrite', 'replace what is in --out')
+    .addOption(new Option('--image <type>', 'image format of frames and crops').choices(['png', 'jpeg']).default('png'))
+    .option('--quality <n>', 'JPEG quality 1-100', '92')
+    .option('--every <n>', 'frames: also every Nth frame (0 = only annotated frames)', '0')
+    .option('--negatives <n>', 'frames: also this many unannotated frames per video, sampled with --seed', '0')
+    .option('--crops', 'frames: also crop every region, with --margin around it')
+    .option('--margin <f>', 'crop margin on each side as a fraction of the region size', '0.25')
+    .option('--audio-labels <ids>', 'labels whose periods are audio fakes (lavdf)', 'audio_anomaly')
+    .action(async (project: string, opts: ExportCliOptions) => {
+      const options = exportOptionsFromCli(opts);
       await withCore(project, async (core) => {
-        const doc = await core.call('annotations.export', videoIds ? { videoIds } : {});
-        const file = await writeNativeExport(doc, opts.out);
-        const n = doc.videos.reduce((sum, v) => sum + v.annotations.length, 0);
-        out(`Wrote ${file}: ${doc.videos.length} videos, ${n} annotations, ${doc.taxonomy.length} labels (audit head ${doc.exported.auditHead}).`);
+        const tty = process.stderr.isTTY;
+        const r = await core.exportRun(options, {
+          onProgress: tty
+            ? (p) => process.stderr.write(`\r\x1b[K[${Math.round(p.fraction * 100)}%] ${p.step}: ${p.what}${p.total > 1 ? ` ${p.done}/${p.total}` : ''}`)
+            : undefined,
+        });
+        if (tty) process.stderr.write('\r\x1b[K');
+        out(`Wrote ${r.out}: ${r.formats.join(', ')}; ${r.videos} videos, ${r.annotations} annotations, ${r.files} files, ${r.bytes} bytes.`);
+        out(`MANIFEST.sha256 sha256 ${r.manifestSha256}; audit head ${r.auditHead}.`);
       });
     });
 
   program
     .command('import-annotations')
-    .description('add the annotations of a native JSON file: all or nothing, videos matched by sha256')
+    .description('add the annotations of a file (native JSON, or pre-annotations from another tool): all or nothing, videos matched by sha256 or file name')
     .argument('<project>', 'project file')
-    .argument('<file>', 'annotations.json written by tellframe export --format json')
-    .action(async (project: string, file: string) => {
-      const { readFile } = await import('node:fs/promises');
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (err) {
-        throw new TellframeError('NOT_FOUND', `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
-      }
-      let document: unknown;
-      try {
-        document = JSON.parse(text);
-      } catch (err) {
-        throw new TellframeError('BAD_INPUT', `${file} is not valid JSON: ${(err as Error).message}.`);
-      }
+    .argument('<file>', 'the file to import')
+    .addOption(new Option('--format <name>', 'the file\'s format').choices([...IMPORT_FORMATS]).default('json'))
+    .action(async (project: string, file: string, opts: { format: ImportFormat }) => {
       await withCore(project, async (core) => {
-        const r = await core.call('annotations.import', { document });
-        out(`Imported ${r.annotations} annotations on ${r.videos} videos, ${r.labels} labels.`);
+        const r = await core.call('annotations.importFile', { path: path.resolve(file), format: opts.format });
+        out(`Imported ${r.annotations} annotations on ${r.videos} videos, ${r.labels} new labels${r.links ? `, ${r.links} links to originals` : ''}.`);
+      });
+    });
+
+  program
+    .command('link')
+    .description('link a video to the original it was made from and/or set the identity it shows (splits keep them together)')
+    .argument('<project>', 'project file')
+    .argument('<video>', 'video id')
+    .option('--original <id>', 'id of the original video, or "none"')
+    .option('--identity <name>', 'the identity shown, or "none"')
+    .action(async (project: string, video: string, opts: { original?: string; identity?: string }) => {
+      const id = positiveInt(video, 'video');
+      if (opts.original === undefined && opts.identity === undefined) throw new TellframeError('BAD_INPUT', 'Give --original and/or --identity.');
+      const originalId = opts.original === undefined ? undefined : opts.original === 'none' ? null : positiveInt(opts.original, '--original');
+      const identity = opts.identity === undefined ? undefined : opts.identity === 'none' ? null : opts.identity;
+      await withCore(project, async (core) => {
+        const v = await core.call('media.link', { id, originalId, identity });
+        out(`#${v.id}: original ${v.originalId ?? 'none'}, identity ${v.identity ?? 'none'}.`);
       });
     });
 

@@ -1,4 +1,6 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { ExportDialog } from './features/export/ExportDialog';
+import { ImportAnnotationsDialog } from './features/export/ImportAnnotationsDialog';
 import { AnnotatePanel } from './features/annotate/AnnotatePanel';
 import { RegionOverlay } from './features/annotate/RegionOverlay';
 import { Library } from './features/library/Library';
@@ -8,11 +10,14 @@ import type { Store } from './state/store';
 
 export function App({ store }: { store: Store }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
+  const [dialog, setDialog] = useState<'export' | 'import' | null>(null);
   // Desktop menu: File › Import… hands paths to the page, which runs the import and shows progress.
   useEffect(
     () =>
       window.tellframe?.onMenu?.((e) => {
         if (e.action === 'import') void store.importPaths(e.paths);
+        else if (e.action === 'file.export') setDialog('export');
+        else if (e.action === 'file.importAnnotations') setDialog('import');
         else if (e.action === 'view.zoom') store.player.zoomStep(e.zoom);
         else if (e.action === 'edit.undo' || e.action === 'edit.redo') {
           const el = document.activeElement;
@@ -29,7 +34,27 @@ export function App({ store }: { store: Store }) {
       <header>
         <h1>Tellframe</h1>
         <span className="path" data-testid="project-path">{state.projectPath ?? 'no project open'}</span>
+        {state.projectPath ? (
+          <span className="header-actions">
+            <button type="button" onClick={() => setDialog('import')}>Import annotations…</button>
+            <button type="button" onClick={() => setDialog('export')} title="Export (Ctrl+E)">Export…</button>
+          </span>
+        ) : null}
       </header>
+      {dialog === 'export' && state.projectPath ? (
+        <ExportDialog client={store.client} home={state.home} videoCount={state.videos.length} selectedId={state.selectedId} onClose={() => setDialog(null)} />
+      ) : null}
+      {dialog === 'import' && state.projectPath ? (
+        <ImportAnnotationsDialog
+          client={store.client}
+          home={state.home}
+          onClose={() => setDialog(null)}
+          onImported={() => {
+            void store.refresh();
+            void store.annotate.reload();
+          }}
+        />
+      ) : null}
       {state.projectPath ? (
         <main>
           <Library store={store} state={state} />

@@ -17,7 +17,10 @@ export type MenuEvent =
   | { action: 'help.shortcuts' }
   /** Edit › Undo / Redo: the annotation history, or the typing in a focused text field. */
   | { action: 'edit.undo' }
-  | { action: 'edit.redo' };
+  | { action: 'edit.redo' }
+  /** File › Export… and File › Import Annotations…: the page opens its dialogs. */
+  | { action: 'file.export' }
+  | { action: 'file.importAnnotations' };
 
 /** Members only the Electron preload offers; the browser host has neither. */
 export interface DesktopExtras {

@@ -92,6 +92,8 @@ export const AnnotationSchema = z.object({
   updatedAt: z.string(),
   keyframes: z.array(KeyframeSchema).optional(),
   verdict: VerdictSchema.optional(),
+  /** Where an imported pre-annotation came from (`format:file`); absent when made in Tellframe. */
+  source: z.string().optional(),
 });
 export type Annotation = z.infer<typeof AnnotationSchema>;
 

@@ -13,6 +13,7 @@ import {
   AnnotationPatchSchema, AnnotationSchema, AttributeDefSchema, HistoryStateSchema, METHODS as VERDICT_METHODS, NewAnnotationSchema, VERDICTS,
 } from './annotations';
 import { NativeExportSchema } from './nativeJson';
+import { ExportJobSchema, ExportOptionsSchema, IMPORT_FORMATS } from './exportFormats';
 
 /**
  * The one contract between the UI and the core, used by every host: Electron
@@ -164,6 +165,31 @@ export const api = {
   'annotations.import': {
     input: z.object({ document: z.unknown() }).strict(),
     output: z.object({ videos: z.number().int(), annotations: z.number().int(), labels: z.number().int() }),
+  },
+  /** Add the annotations of a file in another tool's format (read by the host from its path) as pre-annotations marked with their source. */
+  'annotations.importFile': {
+    input: z.object({ path: z.string().min(1).max(4096), format: z.enum(IMPORT_FORMATS) }).strict(),
+    output: z.object({ videos: z.number().int(), annotations: z.number().int(), labels: z.number().int(), links: z.number().int() }),
+  },
+  /** Link a video to the original it was made from and/or set the identity it shows (null clears). */
+  'media.link': {
+    input: z
+      .object({ id: VideoId, originalId: VideoId.nullable().optional(), identity: z.string().trim().min(1).max(200).nullable().optional() })
+      .strict(),
+    output: VideoSummarySchema,
+  },
+  /** Start an export in the background (docs/formats.md); poll export.status for progress. */
+  'export.start': {
+    input: ExportOptionsSchema,
+    output: z.object({ jobId: z.string() }),
+  },
+  'export.status': {
+    input: z.object({ jobId: z.string() }).strict(),
+    output: ExportJobSchema,
+  },
+  'export.cancel': {
+    input: z.object({ jobId: z.string() }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
   },
   'audit.list': {
     input: z.object({}).strict(),

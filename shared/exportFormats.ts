@@ -55,6 +55,8 @@ export const FramesOptionsSchema = z
     crops: z.boolean().default(false),
     /** Margin added around a crop on each side, as a fraction of the box's size. */
     margin: z.number().min(0).max(10).default(0.25),
+    /** Seed of the negatives' sampling. */
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   })
   .strict();
 export type FramesOptions = z.output<typeof FramesOptionsSchema>;
@@ -69,13 +71,43 @@ export const ExportOptionsSchema = z
     out: z.string().min(1).max(4096),
     overwrite: z.boolean().default(false),
     split: SplitOptionsSchema.optional(),
-    frames: FramesOptionsSchema.default({ image: 'png', quality: 92, every: 0, negatives: 0, crops: false, margin: 0.25 }),
+    frames: FramesOptionsSchema.default({ image: 'png', quality: 92, every: 0, negatives: 0, crops: false, margin: 0.25, seed: 0 }),
     /** Labels whose periods count as audio fakes (lavdf); the rest of the frame-scope labels are visual. */
     audioLabels: z.array(z.string().max(64)).max(1000).default(['audio_anomaly']),
   })
   .strict();
 export type ExportOptions = z.output<typeof ExportOptionsSchema>;
 export type ExportOptionsInput = z.input<typeof ExportOptionsSchema>;
+
+export const ExportProgressSchema = z.object({
+  step: z.string(),
+  index: z.number().int(),
+  steps: z.number().int(),
+  done: z.number(),
+  total: z.number(),
+  what: z.string(),
+  fraction: z.number(),
+});
+
+export const ExportResultSchema = z.object({
+  out: z.string(),
+  formats: z.array(z.enum(EXPORT_FORMATS)),
+  videos: z.number().int(),
+  annotations: z.number().int(),
+  files: z.number().int(),
+  bytes: z.number().int(),
+  manifestSha256: z.string(),
+  auditHead: z.string(),
+});
+
+export const ExportJobSchema = z.object({
+  jobId: z.string(),
+  state: z.enum(['running', 'done', 'cancelled', 'failed']),
+  progress: ExportProgressSchema.nullable(),
+  result: ExportResultSchema.nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type ExportJob = z.infer<typeof ExportJobSchema>;
 
 export const IMPORT_FORMATS = ['json', 'cvat-video', 'lavdf', 'dfdc', 'elan'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];

@@ -85,6 +85,9 @@ export const VideoSummarySchema = z.object({
   startTime: z.number(),
   indexMethod: IndexMethodSchema,
   importedAt: z.string(),
+  /** The video it was made from (a fake's original), and the identity it shows: splits keep these together. */
+  originalId: z.number().int().nullable(),
+  identity: z.string().nullable(),
 });
 export type VideoSummary = z.infer<typeof VideoSummarySchema>;
 

@@ -57,6 +57,8 @@ export const NativeAnnotationSchema = z
     updatedAt: z.string(),
     keyframes: z.array(NativeKeyframeSchema).optional(),
     verdict: VerdictSchema.optional(),
+    /** Where an imported pre-annotation came from (`format:file`); absent when made in Tellframe. */
+    source: z.string().max(4096).optional(),
   })
   .strict();
 export type NativeAnnotation = z.infer<typeof NativeAnnotationSchema>;

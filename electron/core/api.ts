@@ -20,6 +20,13 @@ import { Annotator } from './annotate/annotations';
 import { buildNativeExport } from './export/json';
 import type { ExportModel, MediaAccess } from './export/model';
 import { snapshotModel } from './export/snapshot';
+import { exportRegistry } from './export/registry';
+import { runExport, type ExportProgress, type ExportResult } from './export/run';
+import type { ExportJob, ExportOptions } from '../../shared/exportFormats';
+import { placePreDocument } from './import/apply';
+import { parseForeign, readImportFile } from './import/parsers';
+import { runProcess } from './media/process';
+import { randomUUID } from 'node:crypto';
 import { NativeExportSchema, type NativeExport } from '../../shared/nativeJson';
 import { ProjectStore, type FrameTable, type MediaRow } from './project/store';
 
@@ -105,6 +112,8 @@ export function toSummary(row: MediaRow): VideoSummary {
     startTime: ptsToSeconds(row.first_pts, tb),
     indexMethod: row.index_method,
     importedAt: row.imported_at,
+    originalId: row.original_id,
+    identity: row.identity,
   };
 }
 
@@ -146,6 +155,7 @@ export class Core {
   }
 
   close(): void {
+    for (const j of this.exportJobs.values()) j.ac.abort();
     this.frames.close();
     this.store.close();
   }
@@ -241,6 +251,63 @@ export class Core {
   }
 
   private readonly audioJobs = new Map<number, Promise<string>>();
+  private readonly exportJobs = new Map<string, { state: ExportJob; ac: AbortController; endedAt: number | null }>();
+  private ffmpegVersionLine: string | null = null;
+
+  /** `ffmpeg -version`'s first line ('' when ffmpeg cannot be found or run), as exports record it. */
+  async ffmpegVersion(): Promise<string> {
+    if (this.ffmpegVersionLine === null) {
+      try {
+        const r = await runProcess(this.bins.ffmpeg, ['-hide_banner', '-version'], { timeoutMs: 10_000 });
+        this.ffmpegVersionLine = r.code === 0 ? (r.stdout.toString('utf8').split('\n')[0] ?? '').trim() : '';
+      } catch {
+        this.ffmpegVersionLine = '';
+      }
+    }
+    return this.ffmpegVersionLine;
+  }
+
+  /** Run an export to its end (the CLI, and the jobs behind export.start). */
+  async exportRun(options: ExportOptions, hooks: { signal?: AbortSignal; onProgress?: (p: ExportProgress) => void } = {}): Promise<ExportResult> {
+    const ffmpeg = await this.ffmpegVersion();
+    const result = await runExport(options, {
+      model: (o) => this.exportModel({ videoIds: o.videoIds, audioLabels: o.audioLabels, ffmpeg }),
+      media: () => this.mediaAccess(),
+      registry: exportRegistry,
+      signal: hooks.signal,
+      onProgress: hooks.onProgress,
+    });
+    // The custody trail: what was exported, where, and the one hash that stands for all its files.
+    this.store.appendAudit(this.actor, 'export', {
+      formats: result.formats, out: result.out, videos: options.videoIds ?? 'all', files: result.files,
+      manifestSha256: result.manifestSha256, auditHead: result.auditHead, split: options.split ?? null,
+    });
+    return result;
+  }
+
+  private startExport(options: ExportOptions): string {
+    const now = Date.now();
+    for (const [id, j] of this.exportJobs) if (j.endedAt && now - j.endedAt > 10 * 60_000) this.exportJobs.delete(id);
+    const jobId = randomUUID();
+    const job = { state: { jobId, state: 'running', progress: null, result: null, error: null } as ExportJob, ac: new AbortController(), endedAt: null as number | null };
+    this.exportJobs.set(jobId, job);
+    void this.exportRun(options, { signal: job.ac.signal, onProgress: (p) => (job.state = { ...job.state, progress: { ...p } }) })
+      .then(
+        (result) => (job.state = { ...job.state, state: 'done', result }),
+        (err: unknown) => {
+          const info = toErrorInfo(err);
+          job.state = { ...job.state, state: info.code === 'ABORTED' ? 'cancelled' : 'failed', error: info };
+        },
+      )
+      .finally(() => (job.endedAt = Date.now()));
+    return jobId;
+  }
+
+  private exportJob(id: string): { state: ExportJob; ac: AbortController } {
+    const j = this.exportJobs.get(id);
+    if (!j) throw new TellframeError('NOT_FOUND', `No export job ${id}.`);
+    return j;
+  }
 
   /**
    * The video's first audio stream as a seekable Opus/WebM file (made once
@@ -342,6 +409,37 @@ export class Core {
     'history.redo': async () => ({ change: this.annotate.redo(), state: this.annotate.historyState() }),
     'annotations.export': async ({ videoIds }) => this.exportNative(videoIds),
     'annotations.import': async ({ document }) => this.annotate.importDocument(parseNativeDocument(document)),
+    'annotations.importFile': async ({ path: file, format }) => {
+      const text = await readImportFile(file);
+      if (format === 'json') {
+        let doc: unknown;
+        try {
+          doc = JSON.parse(text);
+        } catch (err) {
+          throw new TellframeError('BAD_INPUT', `${path.basename(file)} is not valid JSON: ${(err as Error).message}.`);
+        }
+        return { ...this.annotate.importDocument(parseNativeDocument(doc)), links: 0 };
+      }
+      const placed = placePreDocument(parseForeign(format, text, file), { store: this.store, frames: (id) => this.frameTable(id), actor: this.actor });
+      const r = this.store.db.transaction(() => {
+        const summary = this.annotate.importDocument(placed.document);
+        for (const l of placed.links) this.store.setLinks(l.videoId, { originalId: l.originalId }, this.actor);
+        return summary;
+      })();
+      return { ...r, links: placed.links.length };
+    },
+    'media.link': async ({ id, originalId, identity }) => {
+      this.resolveVideo(id);
+      return toSummary(this.store.setLinks(id, { originalId, identity }, this.actor));
+    },
+    'export.start': async (options) => ({ jobId: this.startExport(options) }),
+    'export.status': async ({ jobId }) => this.exportJob(jobId).state,
+    'export.cancel': async ({ jobId }) => {
+      const j = this.exportJob(jobId);
+      const running = j.state.state === 'running';
+      j.ac.abort();
+      return { cancelled: running };
+    },
     'audit.list': async () => this.store.auditEntries(),
     'project.verify': async (_input, ctx) => {
       const audit = this.store.verifyAudit();

@@ -80,6 +80,8 @@ function refreshChrome(): void {
         showShortcuts: () => sendMenu({ action: 'help.shortcuts' }),
         undo: () => sendMenu({ action: 'edit.undo' }),
         redo: () => sendMenu({ action: 'edit.redo' }),
+        exportData: () => sendMenu({ action: 'file.export' }),
+        importAnnotations: () => sendMenu({ action: 'file.importAnnotations' }),
       },
     ),
   );

@@ -26,6 +26,9 @@ export interface MenuActions {
   /** Edit › Undo / Redo: the page undoes the last annotation change (or the typing in a focused field). */
   undo(): void;
   redo(): void;
+  /** File › Export… / Import Annotations…: the page's dialogs. */
+  exportData(): void;
+  importAnnotations(): void;
 }
 
 /** "name — folder" so two projects with the same file name can be told apart. */
@@ -54,6 +57,9 @@ export function buildMenu(state: MenuState, actions: MenuActions): Menu {
       { type: 'separator' },
       { label: 'Import Files…', accelerator: 'CmdOrCtrl+I', enabled: state.projectOpen, click: () => actions.importFiles() },
       { label: 'Import Folder…', enabled: state.projectOpen, click: () => actions.importFolder() },
+      { label: 'Import Annotations…', enabled: state.projectOpen, click: () => actions.importAnnotations() },
+      { type: 'separator' },
+      { label: 'Export…', accelerator: 'CmdOrCtrl+E', enabled: state.projectOpen, click: () => actions.exportData() },
       ...(mac ? [] : ([{ type: 'separator' }, { role: 'quit' }] as MenuItemConstructorOptions[])),
     ],
   };

@@ -40,6 +40,7 @@ function isMenuEvent(value: unknown): value is MenuEvent {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { action?: unknown; paths?: unknown; zoom?: unknown };
   if (v.action === 'help.shortcuts' || v.action === 'edit.undo' || v.action === 'edit.redo') return true;
+  if (v.action === 'file.export' || v.action === 'file.importAnnotations') return true;
   if (v.action === 'view.zoom') return ZOOMS.has(v.zoom);
   return v.action === 'import' && Array.isArray(v.paths) && v.paths.every((p) => typeof p === 'string');
 }

@@ -22,6 +22,8 @@ function actions(): { [K in keyof Actions]: Mock<Actions[K]> } {
     showShortcuts: vi.fn<Actions['showShortcuts']>(),
     undo: vi.fn<Actions['undo']>(),
     redo: vi.fn<Actions['redo']>(),
+    exportData: vi.fn<Actions['exportData']>(),
+    importAnnotations: vi.fn<Actions['importAnnotations']>(),
   };
 }
 
@@ -71,6 +73,11 @@ describe('buildMenu', () => {
     expect(acts.importFolder).toHaveBeenCalledTimes(1);
     expect(item(file, 'Import Files…').enabled).toBe(true);
     expect(submenu(item(file, 'Open Recent'))).toEqual([{ label: 'No Recent Projects', enabled: false }]);
+    click(item(file, 'Export…'));
+    expect(acts.exportData).toHaveBeenCalledTimes(1);
+    expect(item(file, 'Export…').accelerator).toBe('CmdOrCtrl+E');
+    click(item(file, 'Import Annotations…'));
+    expect(acts.importAnnotations).toHaveBeenCalledTimes(1);
   });
 
   it('disables importing and frame zoom while no project is open', () => {
@@ -78,6 +85,8 @@ describe('buildMenu', () => {
     const file = top(template, '&File');
     expect(item(file, 'Import Files…').enabled).toBe(false);
     expect(item(file, 'Import Folder…').enabled).toBe(false);
+    expect(item(file, 'Export…').enabled).toBe(false);
+    expect(item(file, 'Import Annotations…').enabled).toBe(false);
     const view = top(template, '&View');
     for (const label of ['Zoom In', 'Zoom Out', 'Fit', 'Actual Pixels']) expect(item(view, label).enabled).toBe(false);
   });

@@ -125,6 +125,8 @@ describe('preload', () => {
       { action: 'help.shortcuts' },
       { action: 'edit.undo' },
       { action: 'edit.redo' },
+      { action: 'file.export' },
+      { action: 'file.importAnnotations' },
     ];
     for (const e of valid) sendMenu(e);
     expect(got).toEqual(valid);

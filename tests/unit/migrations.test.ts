@@ -77,6 +77,30 @@ describe('migrations', () => {
     ins.run('a6', 'verdict', null, 0, 9);
   });
 
+  it('005 links a video to its original (cleared when the original goes), adds identity and an annotation source', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, 4);
+    const media = db.prepare(
+      `INSERT INTO media(path, sha256, size, mtime_ms, probe_json, format_name, format_start_us, stream_index, codec, pix_fmt, width, height,
+        tb_num, tb_den, frame_count, first_pts, end_pts, vfr, index_method, index_notes, imported_at)
+       VALUES (?, ?, 1, 0, '{}', 'mp4', 0, 0, 'h264', NULL, 2, 2, 1, 25, 1, 0, 1, 0, 'packets', '[]', 't')`,
+    );
+    const a = Number(media.run('/a.mp4', 'aa').lastInsertRowid);
+    const b = Number(media.run('/b.mp4', 'bb').lastInsertRowid);
+    db.prepare(
+      `INSERT INTO annotations(id, media_id, kind, label_id, start_frame, end_frame, start_pts, end_pts, attributes, note, annotator, created_at, updated_at)
+       VALUES ('x', ?, 'verdict', NULL, 0, 0, 0, 1, '{}', '', 'u', 't', 't')`,
+    ).run(b);
+    expect(migrate(db, 5)).toBe(5);
+    expect(columns(db, 'media')).toEqual(expect.arrayContaining(['original_id', 'identity']));
+    expect(db.prepare("SELECT source FROM annotations WHERE id = 'x'").get()).toEqual({ source: null });
+    db.prepare('UPDATE media SET original_id = ?, identity = ? WHERE id = ?').run(a, 'person_1', b);
+    expect(() => db.prepare('UPDATE media SET original_id = 999 WHERE id = ?').run(b)).toThrow(/FOREIGN KEY/);
+    db.prepare('DELETE FROM media WHERE id = ?').run(a);
+    expect(db.prepare('SELECT original_id, identity FROM media WHERE id = ?').get(b)).toEqual({ original_id: null, identity: 'person_1' });
+  });
+
   it('refuses a project written by a newer schema, and re-running is a no-op', () => {
     const db = new Database(':memory:');
     expect(migrate(db)).toBe(SCHEMA_VERSION);

@@ -28,6 +28,8 @@ export interface AnnotationRow {
   created_at: string;
   updated_at: string;
   data: string | null;
+  /** Null when made here; `format:file` for imported pre-annotations. */
+  source: string | null;
 }
 
 /**
@@ -43,6 +45,7 @@ export function annotationFromRow(r: AnnotationRow): Annotation {
     attributes: JSON.parse(r.attributes) as Attributes, note: r.note, annotator: r.annotator,
     createdAt: r.created_at, updatedAt: r.updated_at,
   };
+  if (r.source !== null && r.source !== undefined) a.source = r.source;
   if (r.kind === 'region_track' && r.data) a.keyframes = (JSON.parse(r.data) as { keyframes: Keyframe[] }).keyframes;
   if (r.kind === 'verdict' && r.data) a.verdict = JSON.parse(r.data) as Verdict;
   return a;
@@ -83,9 +86,9 @@ export class Annotator {
       byMedia: db.prepare('SELECT * FROM annotations WHERE media_id = ? ORDER BY start_frame, end_frame, created_at, id'),
       put: db.prepare(
         `INSERT OR REPLACE INTO annotations(id, media_id, kind, label_id, start_frame, end_frame, start_pts, end_pts, attributes, note,
-           annotator, created_at, updated_at, data)
+           annotator, created_at, updated_at, data, source)
          VALUES (@id, @media_id, @kind, @label_id, @start_frame, @end_frame, @start_pts, @end_pts, @attributes, @note, @annotator,
-           @created_at, @updated_at, @data)`,
+           @created_at, @updated_at, @data, @source)`,
       ),
       del: db.prepare('DELETE FROM annotations WHERE id = ?'),
       labelGet: db.prepare('SELECT * FROM labels WHERE id = ?'),
@@ -339,6 +342,7 @@ export class Annotator {
         const row = this.rowFor(m, {
           id: a.id, kind: a.kind, label_id: a.label, start_frame: a.startFrame, end_frame: a.endFrame,
           attributes: JSON.stringify(a.attributes), note: a.note, annotator: a.annotator, created_at: a.createdAt, updated_at: a.updatedAt, data,
+          source: a.source ?? null,
         });
         ops.push({ t: 'annotation', id: a.id, videoId: m.id, row });
         count++;
@@ -467,14 +471,14 @@ export class Annotator {
   }
 
   /** A full row with frames checked against the video and pts taken from its index. */
-  private rowFor(media: VideoFacts, r: Omit<AnnotationRow, 'media_id' | 'start_pts' | 'end_pts'>): AnnotationRow {
+  private rowFor(media: VideoFacts, r: Omit<AnnotationRow, 'media_id' | 'start_pts' | 'end_pts' | 'source'> & { source?: string | null }): AnnotationRow {
     const n = media.frame_count;
     if (r.start_frame < 0 || r.end_frame >= n || r.start_frame > r.end_frame) {
       throw new TellframeError('FRAME_OUT_OF_RANGE', `Frames ${r.start_frame}–${r.end_frame} are not a range within the video (frames 0–${n - 1}).`);
     }
     const t = this.deps.frames(media.id);
     const endPts = r.end_frame + 1 < n ? t.pts[r.end_frame + 1]! : media.end_pts;
-    return { ...r, media_id: media.id, start_pts: t.pts[r.start_frame]!, end_pts: endPts };
+    return { ...r, source: r.source ?? null, media_id: media.id, start_pts: t.pts[r.start_frame]!, end_pts: endPts };
   }
 }
 

@@ -5,6 +5,7 @@ import type { Label } from '../../../shared/model';
 import { NATIVE_FORMAT, NATIVE_VERSION, type NativeAnnotation, type NativeExport, type NativeLabel, type NativeVideo } from '../../../shared/nativeJson';
 import { ptsToSeconds } from '../../../shared/time';
 import type { MediaRow } from '../project/store';
+import type { ExportModel, OutFile } from './model';
 
 export interface NativeSource {
   labels: Label[];
@@ -20,7 +21,7 @@ export function nativeLabel(l: Label): NativeLabel {
 }
 
 /** One annotation as the native JSON writes it; times are seconds from frame 0's pts. */
-export function nativeAnnotation(a: Annotation, m: MediaRow): NativeAnnotation {
+export function nativeAnnotation(a: Annotation, m: Pick<MediaRow, 'tb_num' | 'tb_den' | 'first_pts'>): NativeAnnotation {
   const tb = { num: m.tb_num, den: m.tb_den };
   const out: NativeAnnotation = {
     id: a.id, kind: a.kind, label: a.label, startFrame: a.startFrame, endFrame: a.endFrame,
@@ -30,6 +31,7 @@ export function nativeAnnotation(a: Annotation, m: MediaRow): NativeAnnotation {
   };
   if (a.keyframes) out.keyframes = a.keyframes.map((k) => ({ frame: k.frame, shape: k.shape, points: k.points, outside: k.outside }));
   if (a.verdict) out.verdict = a.verdict;
+  if (a.source !== undefined) out.source = a.source;
   return out;
 }
 
@@ -60,4 +62,26 @@ export async function writeNativeExport(doc: NativeExport, dir: string): Promise
   const file = path.join(dir, 'annotations.json');
   await writeFile(file, JSON.stringify(doc, null, 2) + '\n');
   return file;
+}
+
+/** The native document of an export model (format `json`: annotations.json). */
+export function nativeFromModel(model: ExportModel): NativeExport {
+  return {
+    format: NATIVE_FORMAT,
+    version: NATIVE_VERSION,
+    exported: { at: model.exported.at, by: model.exported.by, tool: model.exported.tool, auditHead: model.exported.auditHead },
+    taxonomy: model.labels.map(nativeLabel),
+    videos: model.videos.map((v) => {
+      const m = { tb_num: v.timeBase.num, tb_den: v.timeBase.den, first_pts: v.startPts };
+      const all = [...v.annotations, ...v.verdicts];
+      return {
+        sha256: v.sha256, path: v.path, frameCount: v.frameCount, timeBase: v.timeBase, startPts: v.startPts, endPts: v.endPts,
+        containerStartTime: v.containerStartTime, annotations: all.map((a) => nativeAnnotation(a, m)),
+      };
+    }),
+  };
+}
+
+export function buildJson(model: ExportModel): OutFile[] {
+  return [{ path: 'annotations.json', data: JSON.stringify(nativeFromModel(model), null, 2) + '\n' }];
 }

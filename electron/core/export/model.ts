@@ -44,8 +44,10 @@ export interface ExportVideo {
   identity: string | null;
   /** Segments, frame tags and region tracks, by start frame. */
   annotations: Annotation[];
-  /** The video's verdict, if one was given. */
+  /** The video's verdict, if one was given (the earliest when several annotators gave one). */
   verdict: Annotation | null;
+  /** Every annotator's verdict, earliest first (the native JSON keeps them all). */
+  verdicts: Annotation[];
 }
 
 export interface ExportModel {

@@ -18,6 +18,7 @@ export function exportVideo(m: MediaRow, annotations: Annotation[], byId: (id: n
   const duration = ((m.end_pts - m.first_pts) * tb.num) / tb.den;
   const orig = m.original_id === null ? undefined : byId(m.original_id);
   const marks = annotations.filter((a) => a.kind !== 'verdict').sort((a, b) => a.startFrame - b.startFrame || a.endFrame - b.endFrame || (a.id < b.id ? -1 : 1));
+  const verdicts = annotations.filter((a) => a.kind === 'verdict').sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   return {
     id: m.id,
     path: m.path,
@@ -41,7 +42,8 @@ export function exportVideo(m: MediaRow, annotations: Annotation[], byId: (id: n
     original: orig ? { id: orig.id, file: path.basename(orig.path), sha256: orig.sha256 } : null,
     identity: m.identity,
     annotations: marks,
-    verdict: annotations.find((a) => a.kind === 'verdict') ?? null,
+    verdict: verdicts[0] ?? null,
+    verdicts,
   };
 }
 

@@ -1,0 +1,174 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { TellframeError } from '../../../shared/errors';
+import { FRAME_FORMATS, type ExportFormat, type ExportOptions } from '../../../shared/exportFormats';
+import type { ExportModel, FileExporter, MediaAccess, OutFile, TextBuilder } from './model';
+
+/**
+ * Runs an export: snapshot, optional split, every format asked for, the
+ * dataset card and MANIFEST.sha256, all written into a temporary folder
+ * beside the destination and moved into place only when complete. A failed
+ * or cancelled export leaves nothing behind.
+ */
+export interface ExportRegistry {
+  text: Partial<Record<ExportFormat, TextBuilder>>;
+  files: Partial<Record<ExportFormat, FileExporter>>;
+  assignSplits(model: ExportModel, options: ExportOptions): void;
+  card(model: ExportModel, options: ExportOptions): string;
+  manifest(files: { path: string; sha256: string }[]): string;
+}
+
+export interface ExportProgress {
+  /** The format being written (or 'card' / 'manifest' / 'move' for the last steps). */
+  step: string;
+  /** Which step of how many. */
+  index: number;
+  steps: number;
+  /** Units within the step (frames for frame formats), when known. */
+  done: number;
+  total: number;
+  what: string;
+  /** Overall progress 0–1. */
+  fraction: number;
+}
+
+export interface ExportResult {
+  out: string;
+  formats: ExportFormat[];
+  videos: number;
+  annotations: number;
+  files: number;
+  bytes: number;
+  /** SHA-256 of MANIFEST.sha256: one hash that stands for every file of the export. */
+  manifestSha256: string;
+  auditHead: string;
+}
+
+export interface ExportRun {
+  model(options: ExportOptions): ExportModel;
+  media(): MediaAccess;
+  registry: ExportRegistry;
+  signal?: AbortSignal;
+  onProgress?(p: ExportProgress): void;
+}
+
+function checkAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new TellframeError('ABORTED', 'The export was cancelled.');
+}
+
+/** Refuse a destination that holds something, unless overwriting was asked for. */
+async function checkDestination(out: string, overwrite: boolean): Promise<void> {
+  if (!existsSync(out)) return;
+  const st = await stat(out);
+  if (!st.isDirectory()) throw new TellframeError('BAD_INPUT', `${out} exists and is not a folder.`);
+  if (!overwrite && (await readdir(out)).length > 0) {
+    throw new TellframeError('BAD_INPUT', `${out} is not empty; choose an empty or new folder, or allow overwriting.`);
+  }
+}
+
+async function sha256File(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+async function listFiles(dir: string, rel = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(dir, r)));
+    else out.push(r);
+  }
+  return out;
+}
+
+/** Write text-builder output under dir; refuses paths that would leave it. */
+export async function writeOutFiles(dir: string, files: OutFile[]): Promise<void> {
+  const root = path.resolve(dir);
+  for (const f of files) {
+    const target = path.resolve(root, f.path);
+    if (!target.startsWith(root + path.sep)) throw new TellframeError('INTERNAL', `Export file ${f.path} would be written outside the export folder.`);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, f.data);
+  }
+}
+
+export async function runExport(options: ExportOptions, run: ExportRun): Promise<ExportResult> {
+  const out = path.resolve(options.out);
+  const formats = [...new Set(options.formats)];
+  for (const f of formats) {
+    if (!run.registry.text[f] && !run.registry.files[f]) throw new TellframeError('BAD_INPUT', `Export format ${f} is not available.`);
+  }
+  await checkDestination(out, options.overwrite);
+  const model = run.model(options);
+  if (options.split) run.registry.assignSplits(model, options);
+
+  const steps = formats.length + 2;
+  const report = (index: number, step: string, done: number, total: number, what: string) => {
+    const within = total > 0 ? Math.min(1, done / total) : 0;
+    run.onProgress?.({ step, index, steps, done, total, what, fraction: (index + within) / steps });
+  };
+
+  await mkdir(path.dirname(out), { recursive: true });
+  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.partial-${randomBytes(4).toString('hex')}`);
+  await mkdir(tmp);
+  try {
+    for (const [i, format] of formats.entries()) {
+      checkAborted(run.signal);
+      const dir = formats.length > 1 ? path.join(tmp, format) : tmp;
+      await mkdir(dir, { recursive: true });
+      report(i, format, 0, 1, `Writing ${format}`);
+      const text = run.registry.text[format];
+      if (text) {
+        await writeOutFiles(dir, text(model, options));
+      } else {
+        await run.registry.files[format]!({
+          model, options, dir, media: run.media(), signal: run.signal ?? new AbortController().signal,
+          progress: (done, total, what) => report(i, format, done, total, what),
+        });
+      }
+      report(i, format, 1, 1, `Wrote ${format}`);
+    }
+    checkAborted(run.signal);
+    report(formats.length, 'card', 0, 1, 'Writing the dataset card');
+    await writeFile(path.join(tmp, 'README.md'), run.registry.card(model, options));
+    const files = (await listFiles(tmp)).sort();
+    const hashed: { path: string; sha256: string }[] = [];
+    let bytes = 0;
+    for (const [k, f] of files.entries()) {
+      checkAborted(run.signal);
+      hashed.push({ path: f, sha256: await sha256File(path.join(tmp, f)) });
+      bytes += (await stat(path.join(tmp, f))).size;
+      if (k % 50 === 0) report(formats.length + 1, 'manifest', k, files.length, 'Hashing files');
+    }
+    const manifest = run.registry.manifest(hashed);
+    await writeFile(path.join(tmp, 'MANIFEST.sha256'), manifest);
+    checkAborted(run.signal);
+    // Move into place: the old folder (empty, or overwritten on request) goes aside first.
+    let aside: string | null = null;
+    if (existsSync(out)) {
+      aside = `${tmp}.old`;
+      await rename(out, aside);
+    }
+    await rename(tmp, out);
+    if (aside) await rm(aside, { recursive: true, force: true });
+    report(steps - 1, 'done', 1, 1, 'Done');
+    return {
+      out, formats, videos: model.videos.length,
+      annotations: model.videos.reduce((n, v) => n + v.annotations.length + v.verdicts.length, 0),
+      files: files.length + 1, bytes: bytes + Buffer.byteLength(manifest),
+      manifestSha256: createHash('sha256').update(manifest).digest('hex'),
+      auditHead: model.exported.auditHead,
+    };
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Whether the export needs ffmpeg (for recording its version in the card). */
+export function needsFrames(formats: readonly ExportFormat[]): boolean {
+  return formats.some((f) => FRAME_FORMATS.includes(f));
+}
