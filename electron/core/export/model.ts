@@ -114,7 +114,10 @@ export interface ExportContext {
   progress(done: number, total: number, what: string): void;
 }
 
+/** Each video's per-frame pts (frame i's pts at [i]), for formats that list every frame. */
+export type FramePts = (videoId: number) => ArrayLike<number> | undefined;
+
 /** A text format: the same model gives the same files. */
-export type TextBuilder = (model: ExportModel, options: ExportOptions) => OutFile[];
+export type TextBuilder = (model: ExportModel, options: ExportOptions, framePts?: FramePts) => OutFile[];
 /** A format that decodes frames; returns the files it wrote, relative to ctx.dir. */
 export type FileExporter = (ctx: ExportContext) => Promise<string[]>;

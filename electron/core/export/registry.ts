@@ -1,18 +1,29 @@
-import { createHash } from 'node:crypto';
-import type { ExportRegistry } from './run';
+import { buildDatasetCard, buildManifest } from './card';
+import { buildCsv } from './csv';
+import { buildDfdc } from './dfdc';
 import { buildJson } from './json';
+import { buildLavdf } from './lavdf';
+import { buildMot } from './mot';
+import type { ExportRegistry } from './run';
+import { assignSplits } from './splits';
+import { buildWebvtt } from './webvtt';
 
 /** Every export format's builder or exporter, the split assignment, the card and the manifest. */
 export const exportRegistry: ExportRegistry = {
   text: {
     json: buildJson,
+    csv: buildCsv,
+    mot: buildMot,
+    webvtt: buildWebvtt,
+    lavdf: buildLavdf,
+    dfdc: buildDfdc,
   },
   files: {},
-  assignSplits: () => {
-    throw new Error('splits are not wired yet');
+  assignSplits: (model, options) => {
+    if (!options.split) return;
+    const splits = assignSplits(model.videos, options.split);
+    for (const v of model.videos) v.split = splits.get(v.id) ?? null;
   },
-  card: () => '',
-  manifest: (files) => files.map((f) => `${f.sha256}  ${f.path}\n`).join(''),
+  card: (model, options) => buildDatasetCard(model, { formats: options.formats, options }),
+  manifest: buildManifest,
 };
-
-export const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');

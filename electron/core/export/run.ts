@@ -122,7 +122,7 @@ export async function runExport(options: ExportOptions, run: ExportRun): Promise
       report(i, format, 0, 1, `Writing ${format}`);
       const text = run.registry.text[format];
       if (text) {
-        await writeOutFiles(dir, text(model, options));
+        await writeOutFiles(dir, text(model, options, (id) => run.media().source(id).pts));
       } else {
         await run.registry.files[format]!({
           model, options, dir, media: run.media(), signal: run.signal ?? new AbortController().signal,

@@ -2,6 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TellframeError } from '../../../shared/errors';
 import type { ImportFormat } from '../../../shared/exportFormats';
+import { parseDfdc } from './dfdc';
+import { parseLavdf } from './lavdf';
 import { MAX_IMPORT_BYTES, type PreDocument } from './types';
 
 /** A foreign file's text, refused before reading when it is too big. */
@@ -21,5 +23,12 @@ export async function readImportFile(file: string): Promise<string> {
 
 /** Parse a foreign annotation file into pre-annotations (every format but the native json). */
 export function parseForeign(format: Exclude<ImportFormat, 'json'>, text: string, source: string): PreDocument {
-  throw new TellframeError('BAD_INPUT', `Importing ${format} (${source}, ${text.length} characters) is not available.`);
+  switch (format) {
+    case 'lavdf':
+      return parseLavdf(text, source);
+    case 'dfdc':
+      return parseDfdc(text, source);
+    default:
+      throw new TellframeError('BAD_INPUT', `Importing ${format} (${source}, ${text.length} characters) is not available.`);
+  }
 }

@@ -43,6 +43,7 @@ export function ExportDialog(props: { client: TellframeClient; home: string; vid
 
   const start = async () => {
     setError(null);
+    setJob(null);
     const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
     const parsed = ExportOptionsSchema.safeParse({
       formats: EXPORT_FORMATS.filter((f) => formats.has(f)),
@@ -79,6 +80,7 @@ export function ExportDialog(props: { client: TellframeClient; home: string; vid
     <div className="overlay" role="dialog" aria-modal="true" aria-label="Export" onKeyDown={(e) => e.key === 'Escape' && !running && onClose()}>
       <form
         className="export-dialog"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           if (!running) void start();
