@@ -123,3 +123,60 @@ describe('links and imports by file', () => {
     }
   }, 300_000);
 });
+
+describe('round trips through a second project with the same videos', () => {
+  let bare: Core;
+  beforeAll(async () => {
+    const { Core: CoreClass } = await import('../../electron/core/api');
+    const { getFixtures } = await import('./helpers');
+    const { EXPORT_FIXTURES } = await import('./exportProject');
+    const fx = await getFixtures();
+    bare = CoreClass.create(path.join(tempDir(), 'bare.tellframe'), { actor: 'importer' });
+    await bare.call('media.import', { paths: EXPORT_FIXTURES.map((n) => fx[n].path) });
+  }, 300_000);
+  afterAll(() => bare?.close());
+
+  /** Frame ranges of a label's segments on the bare project's copy of a fixture, sorted. */
+  async function ranges(fixture: string, label: string): Promise<[number, number][]> {
+    const name = path.basename((await p.core.call('media.get', { id: p.ids[fixture]! })).path);
+    const v = (await bare.call('media.list', {})).find((x) => path.basename(x.path) === name)!;
+    return (await bare.call('annotations.list', { videoId: v.id }))
+      .filter((a) => a.label === label)
+      .map((a) => [a.startFrame, a.endFrame] as [number, number])
+      .sort((a, b) => a[0] - b[0]);
+  }
+
+  it('lavdf: the merged visual and audio periods come back as the exact same frames, through seconds, on VFR and offset files', async () => {
+    const out = path.join(tempDir(), 'lavdf');
+    await core.exportRun(opts({ formats: ['lavdf'], out }));
+    const r = await bare.call('annotations.importFile', { path: path.join(out, 'metadata.json'), format: 'lavdf' });
+    expect(r.videos).toBe(5);
+    for (const name of ['h264_vfr', 'start_offset', 'ts_cut_mid_gop', 'h264_bframes']) {
+      const n = (await p.core.call('media.get', { id: p.ids[name]! })).frameCount;
+      // Visual: lip sync 1–7, point track 0, box track 2–8, polygon 4, blink tags 3 and n-1 → [0, 8] and [n-1, n-1].
+      expect(await ranges(name, 'visual_fake'), name).toEqual([[0, 8], [n - 1, n - 1]]);
+      expect(await ranges(name, 'audio_anomaly'), name).toEqual([[Math.floor(n / 2), n - 1]]);
+    }
+    const imported = await bare.call('annotations.list', { videoId: 1 });
+    expect(imported.every((a) => a.source === 'lavdf:metadata.json')).toBe(true);
+  });
+
+  it('dfdc: verdicts and the link to the original come back', async () => {
+    const out = path.join(tempDir(), 'dfdc');
+    await core.exportRun(opts({ formats: ['dfdc'], out }));
+    const r = await bare.call('annotations.importFile', { path: path.join(out, 'metadata.json'), format: 'dfdc' });
+    expect(r.links).toBe(1);
+    const vids = await bare.call('media.list', {});
+    const byName = (f: string) => vids.find((v) => path.basename(v.path) === f)!;
+    const vfr = byName('h264_vfr.mp4');
+    expect(vfr.originalId).toBe(byName('h264_bframes.mp4').id);
+    const fromDfdc = (a: { kind: string; annotator: string }) => a.kind === 'verdict' && a.annotator === 'dfdc:metadata.json';
+    const verdict = (await bare.call('annotations.list', { videoId: vfr.id })).find(fromDfdc)!;
+    expect(verdict.verdict?.value).toBe('fake');
+    expect((await bare.call('annotations.list', { videoId: byName('h264_bframes.mp4').id })).find(fromDfdc)?.verdict?.value).toBe('real');
+    // Uncertain verdicts are not DFDC labels: start_offset gets none from this file.
+    expect((await bare.call('annotations.list', { videoId: byName('start_offset.mp4').id })).some(fromDfdc)).toBe(false);
+    // Importing the same verdicts again is refused as a whole.
+    await expect(bare.call('annotations.importFile', { path: path.join(out, 'metadata.json'), format: 'dfdc' })).rejects.toThrow(/already has a verdict/);
+  });
+});

@@ -144,7 +144,8 @@ export function placePreDocument(pre: PreDocument, deps: PlaceDeps): Placed {
       links.push({ videoId: m.id, originalId: o.id });
     }
     for (const a of pv.annotations) {
-      const base = { id: randomUUID(), annotator: a.annotator ?? deps.actor, note: a.note, createdAt: now, updatedAt: now, source };
+      // A file that does not say who marked something is named as its annotator: the person importing did not mark it.
+      const base = { id: randomUUID(), annotator: a.annotator ?? source, note: a.note, createdAt: now, updatedAt: now, source };
       let out: NativeAnnotation;
       if (a.kind === 'verdict') {
         const exists = v.annotations.some((x) => x.kind === 'verdict' && x.annotator === base.annotator) ||
