@@ -180,3 +180,56 @@ describe('round trips through a second project with the same videos', () => {
     await expect(bare.call('annotations.importFile', { path: path.join(out, 'metadata.json'), format: 'dfdc' })).rejects.toThrow(/already has a verdict/);
   });
 });
+
+describe('cvat-video and elan round trips', () => {
+  let bare: Core;
+  beforeAll(async () => {
+    const { Core: CoreClass } = await import('../../electron/core/api');
+    const { getFixtures } = await import('./helpers');
+    const { EXPORT_FIXTURES } = await import('./exportProject');
+    const fx = await getFixtures();
+    bare = CoreClass.create(path.join(tempDir(), 'bare2.tellframe'), { actor: 'importer' });
+    await bare.call('media.import', { paths: EXPORT_FIXTURES.map((n) => fx[n].path) });
+  }, 300_000);
+  afterAll(() => bare?.close());
+
+  type Mark = { kind: string; label: string | null; startFrame: number; endFrame: number };
+  const key = (a: Mark) => `${a.kind} ${a.label} ${a.startFrame}-${a.endFrame}`;
+  async function marks(c: Core, fileName: string, source?: string): Promise<string[]> {
+    const v = (await c.call('media.list', {})).find((x) => path.basename(x.path) === fileName)!;
+    return (await c.call('annotations.list', { videoId: v.id }))
+      .filter((a) => a.kind !== 'verdict' && (source === undefined || a.source === source))
+      .map(key)
+      .sort();
+  }
+
+  it('cvat-video: every segment, frame tag and region track comes back with its frames and keyframes', async () => {
+    const out = path.join(tempDir(), 'cvat');
+    await core.exportRun(opts({ formats: ['cvat-video'], out }));
+    const files = readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('annotations.xml'));
+    expect(files).toHaveLength(5);
+    for (const f of files) await bare.call('annotations.importFile', { path: path.join(out, f), format: 'cvat-video' });
+    for (const v of await core.call('media.list', {})) {
+      const name = path.basename(v.path);
+      expect(await marks(bare, name), name).toEqual(await marks(core, name));
+      const orig = (await core.call('annotations.list', { videoId: v.id })).find((a) => a.label === 'edge_artifact')!;
+      const bv = (await bare.call('media.list', {})).find((x) => path.basename(x.path) === name)!;
+      const back = (await bare.call('annotations.list', { videoId: bv.id })).find((a) => a.label === 'edge_artifact')!;
+      expect(back.keyframes, name).toEqual(orig.keyframes);
+    }
+  });
+
+  it('elan: every annotation comes back on the exact same frames through whole milliseconds', async () => {
+    const out = path.join(tempDir(), 'elan');
+    await core.exportRun(opts({ formats: ['elan'], out }));
+    const files = readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.eaf'));
+    expect(files).toHaveLength(5);
+    for (const f of files) await bare.call('annotations.importFile', { path: path.join(out, f), format: 'elan' });
+    for (const v of await core.call('media.list', {})) {
+      const name = path.basename(v.path);
+      const want = (await core.call('annotations.list', { videoId: v.id })).filter((a) => a.kind !== 'verdict').map((a) => `segment ${a.label} ${a.startFrame}-${a.endFrame}`).sort();
+      const eafSource = `elan:${files.find((f) => f.includes(v.sha256.slice(0, 12)))!.split('/').pop()}`;
+      expect(await marks(bare, name, eafSource), name).toEqual(want);
+    }
+  });
+});

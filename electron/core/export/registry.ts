@@ -1,6 +1,8 @@
 import { buildDatasetCard, buildManifest } from './card';
 import { buildCsv } from './csv';
+import { buildCvatImages, buildCvatVideo } from './cvat';
 import { buildDfdc } from './dfdc';
+import { buildElan } from './elan';
 import { buildJson } from './json';
 import { buildLavdf } from './lavdf';
 import { buildMot } from './mot';
@@ -17,6 +19,9 @@ export const exportRegistry: ExportRegistry = {
     webvtt: buildWebvtt,
     lavdf: buildLavdf,
     dfdc: buildDfdc,
+    'cvat-video': buildCvatVideo,
+    'cvat-images': buildCvatImages,
+    elan: buildElan,
   },
   files: {},
   assignSplits: (model, options) => {

@@ -2,7 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TellframeError } from '../../../shared/errors';
 import type { ImportFormat } from '../../../shared/exportFormats';
+import { parseCvatVideo } from './cvat';
 import { parseDfdc } from './dfdc';
+import { parseElan } from './elan';
 import { parseLavdf } from './lavdf';
 import { MAX_IMPORT_BYTES, type PreDocument } from './types';
 
@@ -28,7 +30,9 @@ export function parseForeign(format: Exclude<ImportFormat, 'json'>, text: string
       return parseLavdf(text, source);
     case 'dfdc':
       return parseDfdc(text, source);
-    default:
-      throw new TellframeError('BAD_INPUT', `Importing ${format} (${source}, ${text.length} characters) is not available.`);
+    case 'cvat-video':
+      return parseCvatVideo(text, source);
+    case 'elan':
+      return parseElan(text, source);
   }
 }
