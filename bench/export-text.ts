@@ -104,7 +104,8 @@ async function main(): Promise<void> {
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
   console.log(`\n| ${VIDEOS} videos, ${ANNOTATIONS} annotations → ${formats.join(', ')} + card + manifest | median ${med(times).toFixed(2)} s (runs: ${times.map((x) => x.toFixed(2)).join(', ')}) | target ≤ 10 s |`);
   console.log('\nper step (median ms): ' + [...perFormat].map(([k, xs]) => `${k} ${med(xs).toFixed(0)}`).join(', '));
-  rmSync(dir, { recursive: true, force: true });
+  if (args.includes('--keep')) console.log(`project kept: ${file}`);
+  else rmSync(dir, { recursive: true, force: true });
 }
 
 await main();

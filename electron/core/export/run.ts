@@ -84,15 +84,28 @@ async function listFiles(dir: string, rel = ''): Promise<string[]> {
   return out;
 }
 
-/** Write text-builder output under dir; refuses paths that would leave it. */
-export async function writeOutFiles(dir: string, files: OutFile[]): Promise<void> {
+/**
+ * Write text-builder output under dir (refusing paths that would leave it);
+ * returns each file's SHA-256 and size by absolute path, hashed from memory
+ * so the manifest need not read them back.
+ */
+export async function writeOutFiles(dir: string, files: OutFile[]): Promise<Map<string, { sha256: string; bytes: number }>> {
   const root = path.resolve(dir);
+  const made = new Set<string>();
+  const known = new Map<string, { sha256: string; bytes: number }>();
   for (const f of files) {
     const target = path.resolve(root, f.path);
     if (!target.startsWith(root + path.sep)) throw new TellframeError('INTERNAL', `Export file ${f.path} would be written outside the export folder.`);
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, f.data);
+    const parent = path.dirname(target);
+    if (!made.has(parent)) {
+      await mkdir(parent, { recursive: true });
+      made.add(parent);
+    }
+    const data = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data;
+    await writeFile(target, data);
+    known.set(target, { sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length });
   }
+  return known;
 }
 
 export async function runExport(options: ExportOptions, run: ExportRun): Promise<ExportResult> {
@@ -114,6 +127,7 @@ export async function runExport(options: ExportOptions, run: ExportRun): Promise
   await mkdir(path.dirname(out), { recursive: true });
   const tmp = path.join(path.dirname(out), `.${path.basename(out)}.partial-${randomBytes(4).toString('hex')}`);
   await mkdir(tmp);
+  const known = new Map<string, { sha256: string; bytes: number }>();
   try {
     for (const [i, format] of formats.entries()) {
       checkAborted(run.signal);
@@ -122,7 +136,7 @@ export async function runExport(options: ExportOptions, run: ExportRun): Promise
       report(i, format, 0, 1, `Writing ${format}`);
       const text = run.registry.text[format];
       if (text) {
-        await writeOutFiles(dir, text(model, options, (id) => run.media().source(id).pts));
+        for (const [k, v] of await writeOutFiles(dir, text(model, options, (id) => run.media().source(id).pts))) known.set(k, v);
       } else {
         await run.registry.files[format]!({
           model, options, dir, media: run.media(), signal: run.signal ?? new AbortController().signal,
@@ -133,14 +147,16 @@ export async function runExport(options: ExportOptions, run: ExportRun): Promise
     }
     checkAborted(run.signal);
     report(formats.length, 'card', 0, 1, 'Writing the dataset card');
-    await writeFile(path.join(tmp, 'README.md'), run.registry.card(model, options));
+    for (const [k, v] of await writeOutFiles(tmp, [{ path: 'README.md', data: run.registry.card(model, options) }])) known.set(k, v);
     const files = (await listFiles(tmp)).sort();
     const hashed: { path: string; sha256: string }[] = [];
     let bytes = 0;
     for (const [k, f] of files.entries()) {
       checkAborted(run.signal);
-      hashed.push({ path: f, sha256: await sha256File(path.join(tmp, f)) });
-      bytes += (await stat(path.join(tmp, f))).size;
+      const abs = path.join(tmp, f);
+      const k0 = known.get(abs) ?? { sha256: await sha256File(abs), bytes: (await stat(abs)).size };
+      hashed.push({ path: f, sha256: k0.sha256 });
+      bytes += k0.bytes;
       if (k % 50 === 0) report(formats.length + 1, 'manifest', k, files.length, 'Hashing files');
     }
     const manifest = run.registry.manifest(hashed);
