@@ -233,3 +233,34 @@ describe('cvat-video and elan round trips', () => {
     }
   });
 });
+
+describe('a dataset build of every format from the command line', () => {
+  it('tellframe export --format all --split writes every format, the split in each that has a place for it, the card and a valid manifest', async () => {
+    const BIN = path.resolve('bin/tellframe.js');
+    const out = path.join(tempDir(), 'all');
+    core.close();
+    try {
+      const r = spawnSync(process.execPath, [BIN, 'export', p.file, '--format', 'all', '--out', out, '--split', '0.6,0.2,0.2', '--seed', '3', '--image', 'jpeg', '--crops', '--negatives', '2'], { encoding: 'utf8', timeout: 300_000 });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/Wrote .*: json, csv, cvat-video, cvat-images, coco, elan, mot, webvtt, lavdf, dfdc, frames; 5 videos/);
+      expect(readdirSync(out).sort()).toEqual(['MANIFEST.sha256', 'README.md', 'coco', 'csv', 'cvat-images', 'cvat-video', 'dfdc', 'elan', 'frames', 'json', 'lavdf', 'mot', 'webvtt']);
+      const check = spawnSync('sha256sum', ['-c', '--strict', '--quiet', 'MANIFEST.sha256'], { cwd: out, encoding: 'utf8' });
+      expect(check.status, check.stdout + check.stderr).toBe(0);
+      // The split: the original (h264_bframes) and its fake (h264_vfr) share one.
+      const lav = JSON.parse(readFileSync(path.join(out, 'lavdf', 'metadata.json'), 'utf8')) as { file: string; split: string }[];
+      const split = new Map(lav.map((e) => [e.file, e.split]));
+      expect(split.get('h264_vfr.mp4')).toBe(split.get('h264_bframes.mp4'));
+      const dfdc = JSON.parse(readFileSync(path.join(out, 'dfdc', 'metadata.json'), 'utf8')) as Record<string, { split: string; original: string | null }>;
+      expect(dfdc['h264_vfr.mp4']).toMatchObject({ original: 'h264_bframes.mp4', split: split.get('h264_vfr.mp4') === 'dev' ? 'val' : split.get('h264_vfr.mp4') });
+      const card = readFileSync(path.join(out, 'README.md'), 'utf8');
+      expect(card).toMatch(/seed/i);
+      expect(card).toContain('lip_sync_mismatch');
+      const csv = readFileSync(path.join(out, 'csv', 'annotations.csv'), 'utf8');
+      expect(csv.split('\n')[0]).toMatch(/split/);
+      expect(readdirSync(path.join(out, 'frames'), { recursive: true }).map(String).some((f) => f.endsWith('.jpg'))).toBe(true);
+    } finally {
+      core = (await import('../../electron/core/api')).Core.open(p.file, { actor: 'tester' });
+      p.core = core;
+    }
+  }, 300_000);
+});

@@ -6,7 +6,7 @@ import { seconds, type ExportModel, type ExportVideo, type FramePts, type OutFil
 import { npyUint8 } from './npy';
 
 /**
- * The `csv` export (issue 5; docs/formats/csv.md):
+ * The `csv` export (issue 5; docs/formats.md):
  * - annotations.csv: one row per annotation, verdicts included;
  * - videos.csv: one row per video with what times are measured from (time
  *   base, frame 0's pts, the container's own start time);

@@ -5,7 +5,7 @@ import type { ExportModel, ExportVideo, OutFile, TextBuilder } from './model';
 import { videoSlug } from './webvtt';
 
 /**
- * CVAT for video 1.1 and CVAT for images 1.1 (docs/formats/cvat.md; the
+ * CVAT for video 1.1 and CVAT for images 1.1 (docs/formats.md; the
  * format is CVAT's own dumper, cvat/apps/dataset_manager/formats/cvat.py,
  * and https://docs.cvat.ai/docs/other/xml_format/). A CVAT task is one
  * video, so each video gets its own annotations.xml. Frames are Tellframe's

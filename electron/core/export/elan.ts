@@ -6,7 +6,7 @@ import { videoSlug } from './webvtt';
 
 /**
  * ELAN Annotation Format 3.0 (EAFv3.0.xsd, "VERSION 3.0, December 2016";
- * docs/formats/elan.md): one .eaf per video. Times are whole milliseconds
+ * docs/formats.md): one .eaf per video. Times are whole milliseconds
  * from frame 0, rounded from the stored pts (spanMs), an annotation over
  * frames [s, e] spanning [t(s), t(e + 1)). One tier per label (per label and
  * annotator when the video has several annotators) whose annotation values

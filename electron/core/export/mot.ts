@@ -5,7 +5,7 @@ import type { ExportModel, ExportVideo, OutFile } from './model';
 import { videoSlug } from './webvtt';
 
 /**
- * The `mot` export (issue 5; docs/formats/mot.md): region tracks in the
+ * The `mot` export (issue 5; docs/formats.md): region tracks in the
  * MOTChallenge ground-truth layout (https://motchallenge.net/instructions/,
  * Milan et al., "MOT16: A Benchmark for Multi-Object Tracking", §3.3), one
  * sequence folder per video, `mot/<sha256 first 12>_<stem>/`:

@@ -1,8 +1,10 @@
 import { buildDatasetCard, buildManifest } from './card';
 import { buildCsv } from './csv';
+import { exportCoco } from './coco';
 import { buildCvatImages, buildCvatVideo } from './cvat';
 import { buildDfdc } from './dfdc';
 import { buildElan } from './elan';
+import { exportFrames } from './frames';
 import { buildJson } from './json';
 import { buildLavdf } from './lavdf';
 import { buildMot } from './mot';
@@ -23,7 +25,7 @@ export const exportRegistry: ExportRegistry = {
     'cvat-images': buildCvatImages,
     elan: buildElan,
   },
-  files: {},
+  files: { frames: exportFrames, coco: exportCoco },
   assignSplits: (model, options) => {
     if (!options.split) return;
     const splits = assignSplits(model.videos, options.split);

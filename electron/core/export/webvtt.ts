@@ -4,7 +4,7 @@ import { sha12 } from './csv';
 import { seconds, type ExportModel, type ExportVideo, type OutFile } from './model';
 
 /**
- * The `webvtt` export (issue 5; docs/formats/webvtt.md): one WebVTT file per
+ * The `webvtt` export (issue 5; docs/formats.md): one WebVTT file per
  * video, `webvtt/<sha256 first 12>_<stem>.vtt`, one cue per segment, frame tag
  * and region track, so any player shows the labels over the video. Follows
  * https://www.w3.org/TR/webvtt1/: the "WEBVTT" signature, a NOTE comment block
