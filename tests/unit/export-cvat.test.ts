@@ -395,3 +395,18 @@ const CVAT_PROJECT_DUMP = `<?xml version="1.0" encoding="utf-8"?>
   </track>
 </annotations>
 `;
+
+describe('XML writing', () => {
+  it('escapes the five predefined entities in every text and attribute value, and leaves numbers alone', async () => {
+    const { buildXml, parseXml } = await import('../../electron/core/import/xml');
+    const hostile = `a & b < c > d ' e " f &amp;`;
+    const xml = buildXml('root', { item: { '@_name': hostile, '@_n': 12.5, '#text': hostile }, other: 7 });
+    expect(xml).toContain('name="a &amp; b &lt; c &gt; d &apos; e &quot; f &amp;amp;"');
+    expect(xml).toContain('n="12.5"');
+    expect(xml).toContain('<other>7</other>');
+    const back = parseXml(xml, 'test.xml', 'root');
+    const item = back.need('item');
+    expect(item.attr('name')).toBe(hostile);
+    expect(item.text()).toBe(hostile);
+  });
+});

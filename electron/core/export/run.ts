@@ -4,7 +4,11 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TellframeError } from '../../../shared/errors';
 import { FRAME_FORMATS, type ExportFormat, type ExportOptions } from '../../../shared/exportFormats';
-import type { ExportModel, FileExporter, MediaAccess, OutFile, TextBuilder } from './model';
+import type { ExportModel, FileExporter, MediaAccess, TextBuilder } from './model';
+import { buildTextFormats, startWorkers, stopWorkers, type WorkerSpec } from './pool';
+import { writeOutFiles } from './write';
+
+export { writeOutFiles } from './write';
 
 /**
  * Runs an export: snapshot, optional split, every format asked for, the
@@ -48,6 +52,9 @@ export interface ExportResult {
 
 export interface ExportRun {
   model(options: ExportOptions): ExportModel;
+  /** The project file (export workers read per-frame pts from it), and how to start a worker (null: this thread). */
+  projectFile?: string | null;
+  worker?: WorkerSpec | null;
   media(): MediaAccess;
   registry: ExportRegistry;
   signal?: AbortSignal;
@@ -84,30 +91,6 @@ async function listFiles(dir: string, rel = ''): Promise<string[]> {
   return out;
 }
 
-/**
- * Write text-builder output under dir (refusing paths that would leave it);
- * returns each file's SHA-256 and size by absolute path, hashed from memory
- * so the manifest need not read them back.
- */
-export async function writeOutFiles(dir: string, files: OutFile[]): Promise<Map<string, { sha256: string; bytes: number }>> {
-  const root = path.resolve(dir);
-  const made = new Set<string>();
-  const known = new Map<string, { sha256: string; bytes: number }>();
-  for (const f of files) {
-    const target = path.resolve(root, f.path);
-    if (!target.startsWith(root + path.sep)) throw new TellframeError('INTERNAL', `Export file ${f.path} would be written outside the export folder.`);
-    const parent = path.dirname(target);
-    if (!made.has(parent)) {
-      await mkdir(parent, { recursive: true });
-      made.add(parent);
-    }
-    const data = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data;
-    await writeFile(target, data);
-    known.set(target, { sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length });
-  }
-  return known;
-}
-
 export async function runExport(options: ExportOptions, run: ExportRun): Promise<ExportResult> {
   const out = path.resolve(options.out);
   const formats = [...new Set(options.formats)];
@@ -115,8 +98,17 @@ export async function runExport(options: ExportOptions, run: ExportRun): Promise
     if (!run.registry.text[f] && !run.registry.files[f]) throw new TellframeError('BAD_INPUT', `Export format ${f} is not available.`);
   }
   await checkDestination(out, options.overwrite);
-  const model = run.model(options);
-  if (options.split) run.registry.assignSplits(model, options);
+  const text = formats.filter((f) => run.registry.text[f]);
+  // Workers load their code while this thread takes the snapshot.
+  const started = startWorkers(run.worker ?? null, text.length);
+  let model: ExportModel;
+  try {
+    model = run.model(options);
+    if (options.split) run.registry.assignSplits(model, options);
+  } catch (err) {
+    await stopWorkers(started);
+    throw err;
+  }
 
   const steps = formats.length + 2;
   const report = (index: number, step: string, done: number, total: number, what: string) => {
@@ -124,26 +116,41 @@ export async function runExport(options: ExportOptions, run: ExportRun): Promise
     run.onProgress?.({ step, index, steps, done, total, what, fraction: (index + within) / steps });
   };
 
-  await mkdir(path.dirname(out), { recursive: true });
   const tmp = path.join(path.dirname(out), `.${path.basename(out)}.partial-${randomBytes(4).toString('hex')}`);
-  await mkdir(tmp);
+  try {
+    await mkdir(path.dirname(out), { recursive: true });
+    await mkdir(tmp);
+  } catch (err) {
+    await stopWorkers(started);
+    throw new TellframeError('BAD_INPUT', `Cannot write into ${path.dirname(out)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+  }
   const known = new Map<string, { sha256: string; bytes: number }>();
   try {
-    for (const [i, format] of formats.entries()) {
+    const dirOf = (format: ExportFormat) => (formats.length > 1 ? path.join(tmp, format) : tmp);
+    let finished = 0;
+    report(0, text[0] ?? formats[0]!, 0, 1, `Writing ${text.length ? text.join(', ') : formats[0]}`);
+    const written = await buildTextFormats({
+      jobs: text.map((format) => ({ format, dir: dirOf(format) })),
+      model, options, projectFile: run.projectFile ?? null, worker: run.worker ?? null, started, signal: run.signal,
+      framePts: (id) => run.media().source(id).pts,
+      onDone: (format) => {
+        finished++;
+        report(finished, format, 1, 1, `Wrote ${format}`);
+      },
+    });
+    for (const [k, v] of written) known.set(k, v);
+    for (const format of formats.filter((f) => !run.registry.text[f])) {
       checkAborted(run.signal);
-      const dir = formats.length > 1 ? path.join(tmp, format) : tmp;
+      const i = finished;
+      const dir = dirOf(format);
       await mkdir(dir, { recursive: true });
       report(i, format, 0, 1, `Writing ${format}`);
-      const text = run.registry.text[format];
-      if (text) {
-        for (const [k, v] of await writeOutFiles(dir, text(model, options, (id) => run.media().source(id).pts))) known.set(k, v);
-      } else {
-        await run.registry.files[format]!({
-          model, options, dir, media: run.media(), signal: run.signal ?? new AbortController().signal,
-          progress: (done, total, what) => report(i, format, done, total, what),
-        });
-      }
-      report(i, format, 1, 1, `Wrote ${format}`);
+      await run.registry.files[format]!({
+        model, options, dir, media: run.media(), signal: run.signal ?? new AbortController().signal,
+        progress: (done, total, what) => report(i, format, done, total, what),
+      });
+      finished++;
+      report(finished, format, 1, 1, `Wrote ${format}`);
     }
     checkAborted(run.signal);
     report(formats.length, 'card', 0, 1, 'Writing the dataset card');
