@@ -22,6 +22,7 @@ import type { ExportModel, MediaAccess } from './export/model';
 import { snapshotModel } from './export/snapshot';
 import { exportRegistry } from './export/registry';
 import { runExport, type ExportProgress, type ExportResult } from './export/run';
+import { defaultWorkerSpec, type WorkerSpec } from './export/pool';
 import type { ExportJob, ExportOptions } from '../../shared/exportFormats';
 import { placePreDocument } from './import/apply';
 import { parseForeign, readImportFile } from './import/parsers';
@@ -41,6 +42,8 @@ export interface CoreOptions {
    * listed (hosts with a viewer do; the command line does not).
    */
   prewarmDecoder?: boolean;
+  /** How to start an export worker (default: from the TypeScript sources via tsx; null: build on this thread). */
+  exportWorker?: WorkerSpec | null;
 }
 
 /** Frame bytes as every host serves them. */
@@ -138,6 +141,7 @@ export class Core {
     this.actor = opts.actor ?? defaultActor();
     this.locateOpts = opts.ffmpeg ?? {};
     this.prewarmDecoder = opts.prewarmDecoder ?? false;
+    this.exportWorker = opts.exportWorker === undefined ? defaultWorkerSpec() : opts.exportWorker;
     this.annotate = new Annotator({ store, actor: () => this.actor, frames: (id) => this.frameTable(id) });
     const envMb = Number(process.env.TELLFRAME_FRAME_CACHE_MB);
     this.frames = new FrameServer(() => this.bins, {
@@ -253,6 +257,7 @@ export class Core {
   private readonly audioJobs = new Map<number, Promise<string>>();
   private readonly exportJobs = new Map<string, { state: ExportJob; ac: AbortController; endedAt: number | null }>();
   private ffmpegVersionLine: string | null = null;
+  private readonly exportWorker: WorkerSpec | null;
 
   /** `ffmpeg -version`'s first line ('' when ffmpeg cannot be found or run), as exports record it. */
   async ffmpegVersion(): Promise<string> {
@@ -274,6 +279,8 @@ export class Core {
       model: (o) => this.exportModel({ videoIds: o.videoIds, audioLabels: o.audioLabels, ffmpeg }),
       media: () => this.mediaAccess(),
       registry: exportRegistry,
+      projectFile: this.store.file,
+      worker: this.exportWorker,
       signal: hooks.signal,
       onProgress: hooks.onProgress,
     });
