@@ -23,7 +23,8 @@ export default defineConfig({
       outDir: resolve(root, 'out/main'),
       externalizeDeps: { include: ['ffmpeg-static', 'ffprobe-static'] },
       rolldownOptions: {
-        input: { index: resolve(root, 'electron/main/index.ts') },
+        // The export worker is its own entry (out/main/exportWorker.js), started by the main process.
+        input: { index: resolve(root, 'electron/main/index.ts'), exportWorker: resolve(root, 'electron/core/export/textWorker.ts') },
       },
     },
   },

@@ -1,6 +1,8 @@
 import { app, BrowserWindow, Menu, session } from 'electron';
 import path from 'node:path';
 import { Core } from '../core/api';
+import type { WorkerSpec } from '../core/export/pool';
+import { Worker } from 'node:worker_threads';
 import { Session } from '../core/session';
 import { processRegistry } from '../core/media/process';
 import { MENU_CHANNEL, registerIpc, registerMediaProtocol, registerSchemePrivileges } from '../host/ipc';
@@ -19,6 +21,9 @@ import {
   showError,
 } from './project';
 import { createMainWindow, hardenContents, hardenSession, isAppOrigin, isAppUrl, isDev } from './window';
+
+/** Export workers: electron.vite.config.ts builds electron/core/export/textWorker.ts beside this file as exportWorker.js. */
+const EXPORT_WORKER: WorkerSpec = { start: () => new Worker(new URL('./exportWorker.js', import.meta.url)) };
 
 /**
  * App lifecycle: one instance, one window, at most one open project. The
@@ -101,7 +106,7 @@ async function openProject(file: string, how: 'open' | 'create', opts: { forgetO
   let core: Core;
   try {
     const user = sessionHost.user();
-    const coreOpts = { prewarmDecoder: true, ...(user ? { actor: user } : {}) };
+    const coreOpts = { prewarmDecoder: true, exportWorker: EXPORT_WORKER, ...(user ? { actor: user } : {}) };
     core = how === 'create' ? Core.create(abs, coreOpts) : Core.open(abs, coreOpts);
   } catch (err) {
     if (opts.forgetOnFailure) forgetProject(abs);
