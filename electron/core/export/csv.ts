@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { shapeAt, type Annotation } from '../../../shared/annotations';
 import type { ExportOptions } from '../../../shared/exportFormats';
 import type { Label } from '../../../shared/model';
-import { seconds, type ExportModel, type ExportVideo, type FramePts, type OutFile } from './model';
+import { seconds, sha12, type ExportModel, type ExportVideo, type FramePts, type OutFile } from './model';
 import { npyUint8 } from './npy';
 
 /**
@@ -24,7 +24,7 @@ export type { FramePts } from './model';
 const RFC4180 = { record_delimiter: 'windows' as const };
 
 /** The first 12 hex digits of the hash: unique enough for file names, as git's short hashes are. */
-export const sha12 = (v: Pick<ExportVideo, 'sha256'>): string => v.sha256.slice(0, 12);
+export { sha12 } from './model';
 
 /** Where a video's label matrix goes. */
 export const npyPath = (v: Pick<ExportVideo, 'sha256'>): string => `labels/${sha12(v)}.npy`;

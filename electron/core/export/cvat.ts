@@ -1,8 +1,7 @@
 import { normaliseKeyframes, shapeAt, trackRange, type Annotation, type AttributeDef, type Attributes, type Keyframe, type Point, type ShapeAt, type ShapeType } from '../../../shared/annotations';
 import type { Label } from '../../../shared/model';
 import { attrSafe, buildXml, xmlSafe } from '../import/xml';
-import type { ExportModel, ExportVideo, OutFile, TextBuilder } from './model';
-import { videoSlug } from './webvtt';
+import { videoSlug, type ExportModel, type ExportVideo, type OutFile, type TextBuilder } from './model';
 
 /**
  * CVAT for video 1.1 and CVAT for images 1.1 (docs/formats.md; the

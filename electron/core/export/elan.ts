@@ -1,8 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Annotation } from '../../../shared/annotations';
 import { attrSafe, buildXml, xmlSafe } from '../import/xml';
-import { spanMs, type ExportModel, type ExportVideo, type OutFile, type TextBuilder } from './model';
-import { videoSlug } from './webvtt';
+import { spanMs, videoSlug, type ExportModel, type ExportVideo, type OutFile, type TextBuilder } from './model';
 
 /**
  * ELAN Annotation Format 3.0 (EAFv3.0.xsd, "VERSION 3.0, December 2016";

@@ -9,7 +9,7 @@ import { decodeThreads, keyFrameAtOrBefore, seekArgs, seekSeconds, type ExtractS
 import { parseShowinfoLine } from '../media/frameIndex';
 import type { FfmpegPaths } from '../media/locate';
 import { lastErrorLine, runProcess } from '../media/process';
-import { seconds, type ExportContext, type ExportVideo, type FileExporter } from './model';
+import { seconds, sha12, type ExportContext, type ExportVideo, type FileExporter } from './model';
 import { mulberry32 } from './splits';
 
 /**
@@ -54,7 +54,7 @@ export interface FramePlan {
 }
 
 /** The first 12 hex digits of a video's SHA-256: the prefix of every file name. */
-export const shaPrefix = (sha256: string): string => sha256.slice(0, 12);
+export const shaPrefix = (sha256: string): string => sha12({ sha256 });
 export const imageExt = (image: ImageKind): 'png' | 'jpg' => (image === 'png' ? 'png' : 'jpg');
 /** `<sha12>_<frame, 6+ digits>` (e.g. 3f2a…_000123). */
 export const frameStem = (sha256: string, frame: number): string => `${shaPrefix(sha256)}_${String(frame).padStart(6, '0')}`;

@@ -73,6 +73,21 @@ export interface OutFile {
   data: string | Uint8Array;
 }
 
+/** The first 12 hex digits of a video's SHA-256: every export's file names start with it. */
+export const sha12 = (v: Pick<ExportVideo, 'sha256'>): string => v.sha256.slice(0, 12);
+
+/** A file-name-safe form of a video: hash prefix, then the ASCII letters and digits of its stem (`<sha12>_<stem>`). */
+export function videoSlug(v: Pick<ExportVideo, 'sha256' | 'file'>): string {
+  const stem = v.file
+    .replace(/\.[^.]*$/, '')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._-]+|[._-]+$/g, '')
+    .slice(0, 60);
+  return stem ? `${sha12(v)}_${stem}` : sha12(v);
+}
+
 /** Seconds from frame 0 of a pts of this video (exact rational arithmetic until the one division). */
 export function seconds(v: Pick<ExportVideo, 'startPts' | 'timeBase'>, pts: number): number {
   return ((pts - v.startPts) * v.timeBase.num) / v.timeBase.den;

@@ -1,8 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { normaliseKeyframes, shapeAt, type Annotation, type Point, type ShapeType } from '../../../shared/annotations';
 import type { ExportOptions } from '../../../shared/exportFormats';
-import type { ExportModel, ExportVideo, OutFile } from './model';
-import { videoSlug } from './webvtt';
+import { videoSlug, type ExportModel, type ExportVideo, type OutFile } from './model';
 
 /**
  * The `mot` export (issue 5; docs/formats.md): region tracks in the

@@ -1,7 +1,6 @@
 import type { Annotation } from '../../../shared/annotations';
 import type { ExportOptions } from '../../../shared/exportFormats';
-import { sha12 } from './csv';
-import { seconds, type ExportModel, type ExportVideo, type OutFile } from './model';
+import { seconds, videoSlug, type ExportModel, type ExportVideo, type OutFile } from './model';
 
 /**
  * The `webvtt` export (issue 5; docs/formats.md): one WebVTT file per
@@ -13,17 +12,7 @@ import { seconds, type ExportModel, type ExportVideo, type OutFile } from './mod
  * text with &, < and > escaped (§4.2.2) and no blank line inside a cue.
  */
 
-/** A file-name-safe form of a video: hash prefix, then the ASCII letters and digits of its stem. */
-export function videoSlug(v: Pick<ExportVideo, 'sha256' | 'file'>): string {
-  const stem = v.file
-    .replace(/\.[^.]*$/, '')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^[._-]+|[._-]+$/g, '')
-    .slice(0, 60);
-  return stem ? `${sha12(v)}_${stem}` : sha12(v);
-}
+export { videoSlug } from './model';
 
 /** Milliseconds as a WebVTT timestamp: hours (at least two digits), minutes, seconds, three-digit fraction. */
 export function vttTimestamp(ms: number): string {
