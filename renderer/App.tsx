@@ -28,6 +28,18 @@ export function App({ store }: { store: Store }) {
       }),
     [store],
   );
+  // In the browser there is no File menu: Ctrl+E (⌘E) opens the export dialog as the desktop menu's accelerator does.
+  useEffect(() => {
+    if (window.tellframe?.onMenu) return;
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'e' && store.getState().projectPath) {
+        e.preventDefault();
+        setDialog('export');
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
   if (!state.ready) return <div className="empty">Loading…</div>;
   return (
     <>

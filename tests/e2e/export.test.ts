@@ -32,7 +32,7 @@ describe('export dialog', () => {
   it('exports the chosen formats with progress into a new folder, and says plainly when the folder is not empty', async () => {
     await page.goto(rig.host.url);
     await page.waitForSelector(`tr[data-video-id="${id}"]`);
-    await page.click('header button:has-text("Export…")');
+    await page.keyboard.press('Control+e');
     const dialog = page.locator('[role="dialog"][aria-label="Export"]');
     await dialog.waitFor();
     await dialog.locator('input[data-format="csv"]').check();

@@ -11,6 +11,7 @@ export const SHORTCUTS: [string, string][] = [
   ['1 … 9 (label keys)', 'apply the label: to the in–out range, a drawn shape, or this frame'],
   ['B / P / N', 'box / polygon / point tool (Enter closes a polygon)'],
   ['Ctrl + Z / Ctrl + Shift + Z', 'undo / redo any change (also after a restart)'],
+  ['Ctrl + E', 'export (formats, splits, frames) with progress'],
   ['?', 'this help'],
   ['Esc', 'close dialogs; drop a drawn shape, the tool, the selection or the marks'],
 ];
