@@ -83,6 +83,16 @@ describe('export runner', () => {
     expect(s.result?.out).toBe(out);
     expect(s.progress?.fraction).toBe(1);
     await expect(core.call('export.status', { jobId: 'nope' })).rejects.toThrow(/No export job/);
+    // Cancel a frame export (every frame of every video) while it runs: cancelled, nothing left behind.
+    const parent = tempDir();
+    const big = path.join(parent, 'frames');
+    const job = await core.call('export.start', { formats: ['frames', 'json'], out: big, frames: { every: 1, image: 'png' } });
+    await expect.poll(async () => (await core.call('export.status', { jobId: job.jobId })).progress?.step, { timeout: 30_000 }).toBe('frames');
+    expect((await core.call('export.cancel', { jobId: job.jobId })).cancelled).toBe(true);
+    const c = await waitJob(job.jobId);
+    expect(c.state).toBe('cancelled');
+    expect(c.result).toBeNull();
+    expect(readdirSync(parent)).toEqual([]);
     await expect(core.call('export.start', { formats: ['nope'], out })).rejects.toThrow(/Invalid input for export.start at formats\[0\]/);
   });
 });
