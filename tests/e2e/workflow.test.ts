@@ -57,7 +57,7 @@ describe('newcomer workflow', () => {
 
   it('imports a folder with progress and shows the bad file plainly', async () => {
     await page.fill('input[aria-label="File or folder to import"]', folder);
-    await page.click('button:has-text("Import")');
+    await page.click('.import button[type="submit"]');
     await page.waitForSelector('[data-testid="import-job"][data-state="done"]', { timeout: 60_000 });
     await expect.poll(() => page.locator('tbody tr[data-video-id]').count()).toBe(2);
     // The failed file stands in the list too, with its status.
