@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../electron/core/api';
+import { Core as CoreClass, type Core } from '../../electron/core/api';
 import { ExportOptionsSchema, type ExportJob } from '../../shared/exportFormats';
 import { NativeExportSchema } from '../../shared/nativeJson';
-import { makeExportProject, type ExportProject } from './exportProject';
-import { tempDir } from './helpers';
+import { EXPORT_FIXTURES, makeExportProject, type ExportProject } from './exportProject';
+import { getFixtures, tempDir } from './helpers';
 
 /** The export runner end to end: destination rules, temp folder, manifest, audit, jobs, links, import by file. */
 let p: ExportProject;
@@ -18,6 +18,14 @@ beforeAll(async () => {
 afterAll(() => core?.close());
 
 const opts = (o: Record<string, unknown>) => ExportOptionsSchema.parse(o);
+
+/** A second project with the same videos and no annotations, to import into. */
+async function bareProject(): Promise<Core> {
+  const fx = await getFixtures();
+  const bare = CoreClass.create(path.join(tempDir(), 'bare.tellframe'), { actor: 'importer' });
+  await bare.call('media.import', { paths: EXPORT_FIXTURES.map((n) => fx[n].path) });
+  return bare;
+}
 
 async function waitJob(jobId: string): Promise<ExportJob> {
   for (;;) {
@@ -137,12 +145,7 @@ describe('links and imports by file', () => {
 describe('round trips through a second project with the same videos', () => {
   let bare: Core;
   beforeAll(async () => {
-    const { Core: CoreClass } = await import('../../electron/core/api');
-    const { getFixtures } = await import('./helpers');
-    const { EXPORT_FIXTURES } = await import('./exportProject');
-    const fx = await getFixtures();
-    bare = CoreClass.create(path.join(tempDir(), 'bare.tellframe'), { actor: 'importer' });
-    await bare.call('media.import', { paths: EXPORT_FIXTURES.map((n) => fx[n].path) });
+    bare = await bareProject();
   }, 300_000);
   afterAll(() => bare?.close());
 
@@ -194,12 +197,7 @@ describe('round trips through a second project with the same videos', () => {
 describe('cvat-video and elan round trips', () => {
   let bare: Core;
   beforeAll(async () => {
-    const { Core: CoreClass } = await import('../../electron/core/api');
-    const { getFixtures } = await import('./helpers');
-    const { EXPORT_FIXTURES } = await import('./exportProject');
-    const fx = await getFixtures();
-    bare = CoreClass.create(path.join(tempDir(), 'bare2.tellframe'), { actor: 'importer' });
-    await bare.call('media.import', { paths: EXPORT_FIXTURES.map((n) => fx[n].path) });
+    bare = await bareProject();
   }, 300_000);
   afterAll(() => bare?.close());
 
@@ -269,7 +267,7 @@ describe('a dataset build of every format from the command line', () => {
       expect(csv.split('\n')[0]).toMatch(/split/);
       expect(readdirSync(path.join(out, 'frames'), { recursive: true }).map(String).some((f) => f.endsWith('.jpg'))).toBe(true);
     } finally {
-      core = (await import('../../electron/core/api')).Core.open(p.file, { actor: 'tester' });
+      core = CoreClass.open(p.file, { actor: 'tester' });
       p.core = core;
     }
   }, 300_000);

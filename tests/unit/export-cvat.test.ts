@@ -1,7 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { normaliseKeyframes, shapeAt, type Annotation, type Keyframe } from '../../shared/annotations';
-import { TellframeError } from '../../shared/errors';
 import { ExportOptionsSchema } from '../../shared/exportFormats';
 import { buildCvatImages, buildCvatVideo, frameName } from '../../electron/core/export/cvat';
 import { videoSlug } from '../../electron/core/export/webvtt';
@@ -9,6 +8,7 @@ import type { ExportModel, ExportVideo } from '../../electron/core/export/model'
 import { parseCvatVideo } from '../../electron/core/import/cvat';
 import { MAX_IMPORT_BYTES, type PreAnnotation } from '../../electron/core/import/types';
 import { exportModel, PTS } from './fixtures/exportModel';
+import { badInput } from './fixtures/badInput';
 
 const options = ExportOptionsSchema.parse({ formats: ['cvat-video'], out: '/tmp/x' });
 type Node = Record<string, unknown>;
@@ -25,16 +25,6 @@ const fileOf = (model: ExportModel, v: ExportVideo, format: 'video' | 'images' =
 const attrsOf = (shape: Node) => Object.fromEntries((shape.attribute as Node[] ?? []).map((a) => [a.name, a['#text'] ?? '']));
 const trackOf = (root: Node, id: string) => (root.track as Node[]).filter((t) => (t.box ?? t.polygon ?? t.points) && attrsOf(((t.box ?? t.polygon ?? t.points) as Node[])[0]!).tellframe_id === id);
 const shapesOf = (t: Node) => (t.box ?? t.polygon ?? t.points) as Node[];
-const badInput = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TellframeError);
-    expect((e as TellframeError).code).toBe('BAD_INPUT');
-    return (e as Error).message;
-  }
-  throw new Error('expected BAD_INPUT');
-};
 
 describe('CVAT for video 1.1 export', () => {
   const model = exportModel();

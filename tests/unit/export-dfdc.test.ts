@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ExportOptionsSchema } from '../../shared/exportFormats';
-import { TellframeError } from '../../shared/errors';
 import { buildDfdc } from '../../electron/core/export/dfdc';
 import type { ExportModel } from '../../electron/core/export/model';
 import { parseDfdc } from '../../electron/core/import/dfdc';
 import type { PreAnnotation } from '../../electron/core/import/types';
 import { exportModel } from './fixtures/exportModel';
+import { badInput as bad } from './fixtures/badInput';
 
 const options = ExportOptionsSchema.parse({ formats: ['dfdc'], out: '/tmp/x' });
 function built(m: ExportModel) {
@@ -15,16 +15,6 @@ function built(m: ExportModel) {
 }
 const verdictOf = (anns: PreAnnotation[]) => (anns.find((a) => a.kind === 'verdict') as Extract<PreAnnotation, { kind: 'verdict' }> | undefined)?.verdict ?? null;
 
-function bad(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(TellframeError);
-    expect((err as TellframeError).code).toBe('BAD_INPUT');
-    return (err as Error).message;
-  }
-  throw new Error('expected BAD_INPUT');
-}
 
 describe('buildDfdc', () => {
   it('labels each video from its verdict, with its split and linked original', () => {

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TellframeError } from '../../shared/errors';
 import { ExportOptionsSchema } from '../../shared/exportFormats';
 import { buildElan } from '../../electron/core/export/elan';
 import { videoSlug } from '../../electron/core/export/webvtt';
@@ -15,6 +14,7 @@ import { referenceDecode } from '../fixtures/videos';
 import { makeExportProject, type ExportProject } from '../integration/exportProject';
 import { tempDir } from '../integration/helpers';
 import { exportModel, PTS } from './fixtures/exportModel';
+import { badInput } from './fixtures/badInput';
 
 const XSD = path.resolve(__dirname, '../fixtures/validators/EAFv3.0.xsd');
 const SHARED_XSD = path.resolve(__dirname, '../../../shared/validators/EAFv3.0.xsd');
@@ -57,16 +57,6 @@ function times(doc: Node): Map<string, { tier: string; value: string; start: num
   return out;
 }
 
-const badInput = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TellframeError);
-    expect((e as TellframeError).code).toBe('BAD_INPUT');
-    return (e as Error).message;
-  }
-  throw new Error('expected BAD_INPUT');
-};
 
 describe('ELAN EAF 3.0 export', () => {
   const model = exportModel();

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ExportOptionsSchema } from '../../shared/exportFormats';
-import { TellframeError } from '../../shared/errors';
 import { buildLavdf, datasetFileNames, LAVDF_KEYS, type LavdfEntry } from '../../electron/core/export/lavdf';
 import type { ExportModel, OutFile } from '../../electron/core/export/model';
 import { parseLavdf } from '../../electron/core/import/lavdf';
 import { MAX_IMPORT_BYTES, type PreAnnotation } from '../../electron/core/import/types';
 import { exportModel, PTS } from './fixtures/exportModel';
+import { badInput as bad } from './fixtures/badInput';
 
 const options = ExportOptionsSchema.parse({ formats: ['lavdf'], out: '/tmp/x' });
 const file = (files: OutFile[], path: string) => {
@@ -17,16 +17,6 @@ const entries = (m: ExportModel, path = 'metadata.json') => JSON.parse(file(buil
 /** Seconds from frame 0 straight from the fixture's pts table. */
 const t = (video: number, frame: number, den: number) => (PTS[video]![frame]! - PTS[video]![0]!) / den;
 
-function bad(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(TellframeError);
-    expect((err as TellframeError).code).toBe('BAD_INPUT');
-    return (err as Error).message;
-  }
-  throw new Error('expected BAD_INPUT');
-}
 
 describe('buildLavdf', () => {
   it('writes fake periods from stored pts: the union of frame-scope labels, audio and visual apart', () => {
