@@ -40,7 +40,8 @@ export const NativeKeyframeSchema = z
 
 export const NativeAnnotationSchema = z
   .object({
-    id: z.string().min(1).max(100),
+    // Ids name files in some exports (crops): letters, digits and - _ . : only, starting with a letter or digit.
+    id: z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'an id is letters, digits and - _ . : (starting with a letter or digit)'),
     kind: z.enum(ANNOTATION_KINDS),
     /** The label id; null for a verdict. */
     label: z.string().nullable(),

@@ -21,7 +21,7 @@ import { buildNativeExport } from './export/json';
 import type { ExportModel, MediaAccess } from './export/model';
 import { snapshotModel } from './export/snapshot';
 import { exportRegistry } from './export/registry';
-import { runExport, type ExportProgress, type ExportResult } from './export/run';
+import { needsFrames, runExport, type ExportProgress, type ExportResult } from './export/run';
 import { defaultWorkerSpec, type WorkerSpec } from './export/pool';
 import type { ExportJob, ExportOptions } from '../../shared/exportFormats';
 import { placePreDocument } from './import/apply';
@@ -274,10 +274,12 @@ export class Core {
 
   /** Run an export to its end (the CLI, and the jobs behind export.start). */
   async exportRun(options: ExportOptions, hooks: { signal?: AbortSignal; onProgress?: (p: ExportProgress) => void } = {}): Promise<ExportResult> {
-    const ffmpeg = await this.ffmpegVersion();
+    // Only exports that decode frames use (and so record) ffmpeg.
+    const ffmpeg = needsFrames(options.formats) ? await this.ffmpegVersion() : '';
     const result = await runExport(options, {
       model: (o) => this.exportModel({ videoIds: o.videoIds, audioLabels: o.audioLabels, ffmpeg }),
       media: () => this.mediaAccess(),
+      framePts: (id) => this.frameTable(id).pts,
       registry: exportRegistry,
       projectFile: this.store.file,
       worker: this.exportWorker,

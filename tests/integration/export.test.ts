@@ -55,13 +55,17 @@ describe('export runner', () => {
     expect(readdirSync(path.dirname(out)).filter((n) => n.includes('partial'))).toEqual([]);
   });
 
-  it('refuses a non-empty folder unless overwriting, and then replaces its contents', async () => {
+  it('refuses a non-empty folder; overwriting replaces only an earlier export, never other files or the project', async () => {
     const out = tempDir();
     writeFileSync(path.join(out, 'keep.txt'), 'x');
     await expect(core.exportRun(opts({ formats: ['json'], out }))).rejects.toThrow(/not empty/);
+    await expect(core.exportRun(opts({ formats: ['json'], out, overwrite: true }))).rejects.toThrow(/not an earlier export/);
     expect(readdirSync(out)).toEqual(['keep.txt']);
-    await core.exportRun(opts({ formats: ['json'], out, overwrite: true }));
-    expect(readdirSync(out).sort()).toEqual(['MANIFEST.sha256', 'README.md', 'annotations.json']);
+    await expect(core.exportRun(opts({ formats: ['json'], out: path.dirname(p.file), overwrite: true }))).rejects.toThrow(/holds the project file/);
+    const again = path.join(tempDir(), 'again');
+    await core.exportRun(opts({ formats: ['csv'], out: again }));
+    await core.exportRun(opts({ formats: ['json'], out: again, overwrite: true }));
+    expect(readdirSync(again).sort()).toEqual(['MANIFEST.sha256', 'README.md', 'annotations.json']);
     const file = path.join(tempDir(), 'a-file');
     writeFileSync(file, 'x');
     await expect(core.exportRun(opts({ formats: ['json'], out: file }))).rejects.toThrow(/not a folder/);
@@ -172,6 +176,29 @@ describe('round trips through a second project with the same videos', () => {
     }
     const imported = await bare.call('annotations.list', { videoId: 1 });
     expect(imported.every((a) => a.source === 'lavdf:metadata.json')).toBe(true);
+  });
+
+  it('a foreign file is all or nothing, refuses a sha256 the project lacks, and a native id that is not a plain token', async () => {
+    const dir = tempDir();
+    const names = (await bare.call('media.list', {})).map((v) => path.basename(v.path));
+    const before = (await bare.call('media.list', {})).length;
+    const count = async () => (await Promise.all((await bare.call('media.list', {})).map((v) => bare.call('annotations.list', { videoId: v.id })))).flat().length;
+    const n0 = await count();
+    const dfdc = path.join(dir, 'metadata.json');
+    writeFileSync(dfdc, JSON.stringify({ [names[0]!]: { label: 'FAKE', split: 'train', original: null }, 'not-here.mp4': { label: 'REAL', split: 'train', original: null } }));
+    await expect(bare.call('annotations.importFile', { path: dfdc, format: 'dfdc' })).rejects.toThrow(/not-here\.mp4/);
+    expect(await count()).toBe(n0);
+    writeFileSync(dfdc, JSON.stringify({ [names[0]!]: { label: 'FAKE', split: 'train', original: null, sha256: 'a'.repeat(64) } }));
+    await expect(bare.call('annotations.importFile', { path: dfdc, format: 'dfdc' })).rejects.toThrow(/no video in this project has sha256 a{64}/);
+    expect(await count()).toBe(n0);
+    expect((await bare.call('media.list', {})).length).toBe(before);
+    // A native document whose annotation id would be a path is refused at the boundary (ids name crop files).
+    const out = path.join(dir, 'native');
+    await core.exportRun(opts({ formats: ['json'], out, videoIds: [p.ids.h264_bframes!] }));
+    const doc = JSON.parse(readFileSync(path.join(out, 'annotations.json'), 'utf8')) as { videos: { annotations: { id: string }[] }[] };
+    doc.videos[0]!.annotations[0]!.id = 'x/../../../../tmp/pwned';
+    writeFileSync(path.join(dir, 'evil.json'), JSON.stringify(doc));
+    await expect(bare.call('annotations.importFile', { path: path.join(dir, 'evil.json'), format: 'json' })).rejects.toThrow(/videos\[0\]\.annotations\[0\]\.id: an id is letters/);
   });
 
   it('dfdc: verdicts and the link to the original come back', async () => {

@@ -101,6 +101,7 @@ describe('buildManifest', () => {
       'frames/ünï 映像 0001.png': 'not really a png',
       'a b/"quoted" $(x).txt': 'x',
       'weird\nname.txt': 'newline in the name',
+      'back\\slash.json': 'a backslash is a file-name character here',
     };
     const entries = Object.entries(files).map(([p, data]) => {
       mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
@@ -110,13 +111,14 @@ describe('buildManifest', () => {
     const manifest = buildManifest(entries);
     const lines = manifest.split('\n').slice(0, -1);
     expect(manifest.endsWith('\n')).toBe(true);
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines[0]).toBe(`${entries[0]!.sha256}  README.md`);
     expect(lines.filter((l) => !l.startsWith('\\')).map((l) => l.slice(66))).toEqual(['README.md', 'a b/"quoted" $(x).txt', 'frames/ünï 映像 0001.png', 'lavdf/metadata.json']);
     expect(lines).toContain(`\\${entries[4]!.sha256}  weird\\nname.txt`);
+    expect(lines).toContain(`\\${entries[5]!.sha256}  back\\\\slash.json`);
     writeFileSync(path.join(dir, 'MANIFEST.sha256'), manifest);
     const out = execFileSync('sha256sum', ['-c', '--strict', 'MANIFEST.sha256'], { cwd: dir, encoding: 'utf8' });
-    expect(out.match(/: OK$/gm)).toHaveLength(5);
+    expect(out.match(/: OK$/gm)).toHaveLength(6);
 
     writeFileSync(path.join(dir, 'lavdf/metadata.json'), '[1]\n');
     const r = spawnSync('sha256sum', ['-c', 'MANIFEST.sha256'], { cwd: dir, encoding: 'utf8' });
@@ -124,9 +126,9 @@ describe('buildManifest', () => {
     expect(r.stdout).toContain('lavdf/metadata.json: FAILED');
   });
 
-  it('uses / separators and refuses bad entries', () => {
+  it('keeps a backslash as part of a file name (escaped as sha256sum does) and refuses bad entries', () => {
     const h = 'A'.repeat(64);
-    expect(buildManifest([{ path: 'b\\c.txt', sha256: h }, { path: 'a.txt', sha256: h }])).toBe(`${'a'.repeat(64)}  a.txt\n${'a'.repeat(64)}  b/c.txt\n`);
+    expect(buildManifest([{ path: 'b\\c.txt', sha256: h }, { path: 'a.txt', sha256: h }])).toBe(`${'a'.repeat(64)}  a.txt\n\\${'a'.repeat(64)}  b\\\\c.txt\n`);
     expect(() => buildManifest([{ path: 'a', sha256: 'xyz' }])).toThrow(/not a SHA-256/);
     expect(() => buildManifest([{ path: '../a', sha256: h }])).toThrow(/relative/);
     expect(() => buildManifest([{ path: '/etc/passwd', sha256: h }])).toThrow(/relative/);

@@ -226,7 +226,8 @@ export function buildDatasetCard(model: ExportModel, info: { formats: string[]; 
 export function buildManifest(files: { path: string; sha256: string }[]): string {
   const rows = files.map((f) => {
     if (!/^[0-9a-fA-F]{64}$/.test(f.sha256)) throw new RangeError(`not a SHA-256 for ${f.path}: ${f.sha256}`);
-    const p = f.path.replace(/\\/g, '/');
+    // Paths come '/'-separated; a backslash is part of a file name (legal on POSIX) and is escaped below, GNU style.
+    const p = f.path;
     if (p === '' || p.startsWith('/') || p.split('/').includes('..')) throw new RangeError(`manifest paths must be relative, inside the folder: ${f.path}`);
     return { path: p, sha256: f.sha256.toLowerCase() };
   });

@@ -130,7 +130,8 @@ export function buildCsv(model: ExportModel, _options: ExportOptions, framePts?:
   const npys: OutFile[] = [];
   for (const v of model.videos) {
     for (const a of v.annotations) annotationRows.push(annotationRow(v, a));
-    if (v.verdict) annotationRows.push(annotationRow(v, v.verdict));
+    // Every annotator's verdict is a row of its own.
+    for (const vd of v.verdicts) annotationRows.push(annotationRow(v, vd));
     const matrix = labelMatrix(v, model.labels);
     npys.push({ path: npyPath(v), data: npyUint8(matrix, [v.frameCount, columns.length]) });
     frameBlocks.push(frameBlock(v, matrix, columns.length, knownFramePts(v, framePts?.(v.id))));

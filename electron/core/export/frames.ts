@@ -555,7 +555,8 @@ export const exportFrames: FileExporter = async (ctx: ExportContext): Promise<st
         const crops: { rect: Rect; file: string }[] = [];
         for (const r of p.regions) {
           if (!r.crop) continue;
-          const cf = `crops/${sha}/${frameStem(v.sha256, p.frame)}_${r.track.id}.${ext}`;
+          // The annotation id is checked at every way in (shared/nativeJson.ts); the name keeps only safe characters regardless.
+          const cf = `crops/${sha}/${frameStem(v.sha256, p.frame)}_${r.track.id.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_')}.${ext}`;
           crops.push({ rect: r.crop, file: path.join(ctx.dir, cf) });
           videoRows.push({ ...base, file: cf, kind: 'crop', width: r.crop.w, height: r.crop.h, labels: r.track.label ? [r.track.label] : [], track_id: r.track.id, label: r.track.label, crop: r.crop });
         }

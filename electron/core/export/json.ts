@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Annotation } from '../../../shared/annotations';
 import type { Label } from '../../../shared/model';
 import { NATIVE_FORMAT, NATIVE_VERSION, type NativeAnnotation, type NativeExport, type NativeLabel, type NativeVideo } from '../../../shared/nativeJson';
@@ -54,14 +52,6 @@ export function buildNativeExport(src: NativeSource): NativeExport {
     taxonomy: src.labels.map(nativeLabel),
     videos,
   };
-}
-
-/** Write the document as DIR/annotations.json; returns the file's path. */
-export async function writeNativeExport(doc: NativeExport, dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, 'annotations.json');
-  await writeFile(file, JSON.stringify(doc, null, 2) + '\n');
-  return file;
 }
 
 /** The native document of an export model (format `json`: annotations.json). */

@@ -98,13 +98,17 @@ function ready(spec: WorkerSpec): Promise<Worker | null> {
       resolve(null);
       return;
     }
+    // A worker that has not said it is ready within 30 s is given up (the formats are then built here).
+    const timer = setTimeout(() => fail(), 30_000);
     const fail = () => {
+      clearTimeout(timer);
       void w.terminate();
       resolve(null);
     };
     w.once('error', fail);
     w.once('exit', fail);
     w.once('message', (m: WorkerReply) => {
+      clearTimeout(timer);
       w.off('error', fail);
       w.off('exit', fail);
       if (m.type === 'ready') resolve(w);
@@ -135,6 +139,7 @@ export async function buildTextFormats(a: TextBuildArgs): Promise<Written> {
       const stop = (err: Error) => {
         if (failed) return;
         failed = true;
+        a.signal?.removeEventListener('abort', onAbort);
         reject(err);
       };
       const onAbort = () => stop(new TellframeError('ABORTED', 'The export was cancelled.'));
@@ -165,6 +170,7 @@ export async function buildTextFormats(a: TextBuildArgs): Promise<Written> {
       };
       for (const w of workers) {
         w.once('error', (err) => stop(new TellframeError('INTERNAL', `An export worker failed: ${err.message}`)));
+        w.once('exit', (code) => stop(new TellframeError('INTERNAL', `An export worker stopped (exit code ${code}) before the export was complete.`)));
         w.postMessage({ type: 'model', model: a.model, options: a.options, projectFile: a.projectFile } satisfies WorkerRequest);
         next(w);
       }

@@ -4,7 +4,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TellframeError } from '../../../shared/errors';
 import { FRAME_FORMATS, type ExportFormat, type ExportOptions } from '../../../shared/exportFormats';
-import type { ExportModel, FileExporter, MediaAccess, TextBuilder } from './model';
+import type { ExportModel, FileExporter, FramePts, MediaAccess, TextBuilder } from './model';
 import { buildTextFormats, startWorkers, stopWorkers, type WorkerSpec } from './pool';
 import { writeOutFiles } from './write';
 
@@ -56,6 +56,8 @@ export interface ExportRun {
   projectFile?: string | null;
   worker?: WorkerSpec | null;
   media(): MediaAccess;
+  /** Each video's per-frame pts from the project (text formats that list every frame; no ffmpeg needed). */
+  framePts: FramePts;
   registry: ExportRegistry;
   signal?: AbortSignal;
   onProgress?(p: ExportProgress): void;
@@ -65,13 +67,23 @@ function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new TellframeError('ABORTED', 'The export was cancelled.');
 }
 
-/** Refuse a destination that holds something, unless overwriting was asked for. */
-async function checkDestination(out: string, overwrite: boolean): Promise<void> {
+/**
+ * Refuse a destination that holds something, unless overwriting was asked
+ * for; and even then replace only an earlier export (a folder with a
+ * MANIFEST.sha256), never a folder that holds the project or anything else.
+ */
+async function checkDestination(out: string, overwrite: boolean, projectFile: string | null): Promise<void> {
+  if (projectFile && (projectFile === out || projectFile.startsWith(out + path.sep))) {
+    throw new TellframeError('BAD_INPUT', `${out} holds the project file; choose another folder.`);
+  }
   if (!existsSync(out)) return;
   const st = await stat(out);
   if (!st.isDirectory()) throw new TellframeError('BAD_INPUT', `${out} exists and is not a folder.`);
-  if (!overwrite && (await readdir(out)).length > 0) {
-    throw new TellframeError('BAD_INPUT', `${out} is not empty; choose an empty or new folder, or allow overwriting.`);
+  const entries = await readdir(out);
+  if (entries.length === 0) return;
+  if (!overwrite) throw new TellframeError('BAD_INPUT', `${out} is not empty; choose an empty or new folder, or allow overwriting.`);
+  if (!entries.includes('MANIFEST.sha256')) {
+    throw new TellframeError('BAD_INPUT', `${out} is not an earlier export (it has no MANIFEST.sha256), so it is not replaced; choose an empty or new folder.`);
   }
 }
 
@@ -97,7 +109,7 @@ export async function runExport(options: ExportOptions, run: ExportRun): Promise
   for (const f of formats) {
     if (!run.registry.text[f] && !run.registry.files[f]) throw new TellframeError('BAD_INPUT', `Export format ${f} is not available.`);
   }
-  await checkDestination(out, options.overwrite);
+  await checkDestination(out, options.overwrite, run.projectFile ? path.resolve(run.projectFile) : null);
   const text = formats.filter((f) => run.registry.text[f]);
   // Workers load their code while this thread takes the snapshot.
   const started = startWorkers(run.worker ?? null, text.length);
@@ -132,7 +144,7 @@ export async function runExport(options: ExportOptions, run: ExportRun): Promise
     const written = await buildTextFormats({
       jobs: text.map((format) => ({ format, dir: dirOf(format) })),
       model, options, projectFile: run.projectFile ?? null, worker: run.worker ?? null, started, signal: run.signal,
-      framePts: (id) => run.media().source(id).pts,
+      framePts: run.framePts,
       onDone: (format) => {
         finished++;
         report(finished, format, 1, 1, `Wrote ${format}`);
@@ -169,13 +181,20 @@ export async function runExport(options: ExportOptions, run: ExportRun): Promise
     const manifest = run.registry.manifest(hashed);
     await writeFile(path.join(tmp, 'MANIFEST.sha256'), manifest);
     checkAborted(run.signal);
-    // Move into place: the old folder (empty, or overwritten on request) goes aside first.
+    // Move into place: checked again (the folder may have changed during a long export); the old
+    // folder (empty, or an earlier export replaced on request) goes aside first and comes back if the move fails.
+    await checkDestination(out, options.overwrite, run.projectFile ? path.resolve(run.projectFile) : null);
     let aside: string | null = null;
     if (existsSync(out)) {
       aside = `${tmp}.old`;
       await rename(out, aside);
     }
-    await rename(tmp, out);
+    try {
+      await rename(tmp, out);
+    } catch (err) {
+      if (aside) await rename(aside, out);
+      throw new TellframeError('BAD_INPUT', `Cannot move the export into ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+    }
     if (aside) await rm(aside, { recursive: true, force: true });
     report(steps - 1, 'done', 1, 1, 'Done');
     return {

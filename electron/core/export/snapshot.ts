@@ -49,6 +49,11 @@ export function exportVideo(m: MediaRow, annotations: Annotation[], byId: (id: n
 
 /** The export model of the project (or of the videos named), read in one go. */
 export function snapshotModel(src: SnapshotSource, opts: { videoIds?: number[]; audioLabels?: string[]; ffmpeg?: string } = {}): ExportModel {
+  // One read transaction: the videos, annotations and audit head come from the same commit even while another connection writes.
+  return src.store.db.transaction(() => readModel(src, opts))();
+}
+
+function readModel(src: SnapshotSource, opts: { videoIds?: number[]; audioLabels?: string[]; ffmpeg?: string }): ExportModel {
   const all = src.store.listMedia();
   const byId = new Map(all.map((m) => [m.id, m]));
   let rows = all;

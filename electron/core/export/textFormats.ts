@@ -21,6 +21,3 @@ export const TEXT_BUILDERS: Partial<Record<ExportFormat, TextBuilder>> = {
   lavdf: buildLavdf,
   dfdc: buildDfdc,
 };
-
-/** Formats whose builder reads every frame's pts. */
-export const NEEDS_FRAME_PTS: readonly ExportFormat[] = ['csv'];

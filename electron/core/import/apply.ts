@@ -38,6 +38,8 @@ export function matchVideo(store: ProjectStore, ref: PreVideoRef, all: readonly 
   if (ref.sha256) {
     const m = store.mediaBySha(ref.sha256.toLowerCase());
     if (m) return m;
+    // A file that names the content must not land on another file of the same name (a re-encode has other frames).
+    return bad(ref.where, `no video in this project has sha256 ${ref.sha256}${ref.file ? ` (${ref.file})` : ''}; import that exact file first`);
   }
   if (ref.file) {
     const name = path.basename(ref.file.replace(/\\/g, '/'));
