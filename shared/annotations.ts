@@ -146,6 +146,12 @@ export function trackRange(keyframes: readonly Keyframe[], frameCount: number): 
   return { start, end };
 }
 
+/** Whether keyframes are strictly increasing by frame (what normaliseKeyframes returns). */
+function inOrder(keyframes: readonly Keyframe[]): boolean {
+  for (let j = 1; j < keyframes.length; j++) if (keyframes[j]!.frame <= keyframes[j - 1]!.frame) return false;
+  return true;
+}
+
 export interface ShapeAt {
   shape: ShapeType;
   points: Point[];
@@ -160,9 +166,17 @@ export interface ShapeAt {
  * keyframe and while the track is outside.
  */
 export function shapeAt(keyframes: readonly Keyframe[], f: number): ShapeAt | null {
-  const ks = normaliseKeyframes(keyframes);
-  let i = -1;
-  for (let j = 0; j < ks.length; j++) if (ks[j]!.frame <= f) i = j;
+  // Stored keyframes are already in order, one per frame: then no copy and no sort, and a binary search
+  // (exports call this for every frame of long tracks).
+  const ks = inOrder(keyframes) ? keyframes : normaliseKeyframes(keyframes);
+  let lo = 0;
+  let hi = ks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ks[mid]!.frame <= f) lo = mid + 1;
+    else hi = mid;
+  }
+  const i = lo - 1;
   if (i < 0) return null;
   const a = ks[i]!;
   if (a.outside) return null;

@@ -163,6 +163,9 @@ describe('annotations', () => {
     expect(shapeAt(ks, 40)).toBeNull();
     expect(trackRange(ks, 100)).toEqual({ start: 10, end: 39 });
     expect(trackRange([box(5, 0, 0)], 100)).toEqual({ start: 5, end: 99 });
+    // Out of order, with a frame given twice (the later wins): the same answers as in order.
+    const shuffled = [ks[2]!, box(20, 7, 7), ks[0]!, ks[3]!, ks[1]!];
+    for (const f of [9, 10, 15, 25, 35, 40]) expect(shapeAt(shuffled, f)).toEqual(shapeAt(ks, f));
   });
 });
 
