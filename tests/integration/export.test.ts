@@ -267,6 +267,33 @@ describe('cvat-video and elan round trips', () => {
       expect(await marks(bare, name, eafSource), name).toEqual(want);
     }
   });
+
+  it('elan from another tool counts on the media clock (with TIME_ORIGIN): frame 0 of the cut MPEG-TS is 1 s in', async () => {
+    const other = await bareProject();
+    try {
+      const id = p.ids.ts_cut_mid_gop!;
+      const v = await core.call('media.get', { id });
+      const offsetMs = Math.round((v.startTime - (core.store.media(id)!.format_start_us / 1e6)) * 1000);
+      expect(offsetMs).toBe(1000);
+      const out = path.join(tempDir(), 'elan-ts');
+      await core.exportRun(opts({ formats: ['elan'], out, videoIds: [id] }));
+      const eaf = readFileSync(path.join(out, readdirSync(out).find((f) => f.endsWith('.eaf'))!), 'utf8');
+      expect(eaf).toContain('TIME_ORIGIN="1000"');
+      // As ELAN itself would keep it without Tellframe's properties: times from frame 0 plus TIME_ORIGIN, or on the media clock.
+      const foreign = eaf.replace(/<PROPERTY NAME="tellframe[^"]*">[^<]*<\/PROPERTY>\s*/g, '');
+      expect(foreign).not.toContain("tellframe:sha256");
+      const onMediaClock = foreign.replace(/ TIME_ORIGIN="1000"/, '').replace(/TIME_VALUE="(\d+)"/g, (_m, t: string) => `TIME_VALUE="${Number(t) + offsetMs}"`);
+      const want = (await core.call('annotations.list', { videoId: id })).filter((a) => a.kind !== 'verdict').map((a) => `segment ${a.label} ${a.startFrame}-${a.endFrame}`).sort();
+      for (const [name, text] of [['with-origin.eaf', foreign], ['media-clock.eaf', onMediaClock]] as const) {
+        const file = path.join(out, name);
+        writeFileSync(file, text);
+        await other.call('annotations.importFile', { path: file, format: 'elan' });
+        expect(await marks(other, path.basename(v.path), `elan:${name}`), name).toEqual(want);
+      }
+    } finally {
+      other.close();
+    }
+  }, 300_000);
 });
 
 describe('a dataset build of every format from the command line', () => {

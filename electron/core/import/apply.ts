@@ -79,7 +79,9 @@ function nearest(b: Float64Array, s: number, lo: number, hi: number): number {
  * ends nearest to it (ELAN's whole milliseconds and LAV-DF's seconds land
  * within half a frame of a boundary when they came from frames).
  */
-export function spanToFrames(span: PreSpan, b: Float64Array, where: string): { start: number; end: number } {
+export function spanToFrames(span: PreSpan, b: Float64Array, where: string, frame0Media = 0): { start: number; end: number } {
+  // Media time → time from frame 0: frame 0 lies frame0Media seconds after the container's start.
+  if (span.unit === 'media') span = { unit: 'seconds', start: span.start - frame0Media, end: span.end - frame0Media };
   const n = b.length - 1;
   if (!Number.isFinite(span.start) || !Number.isFinite(span.end)) bad(where, 'start and end must be numbers');
   if (span.end < span.start) bad(where, `the end (${span.end}) is before the start (${span.start})`);
@@ -161,7 +163,7 @@ export function placePreDocument(pre: PreDocument, deps: PlaceDeps): Placed {
         let start: number;
         let end: number;
         let keyframes: Keyframe[] | undefined;
-        if (a.kind === 'segment') ({ start, end } = spanToFrames(a.span, b, a.where));
+        if (a.kind === 'segment') ({ start, end } = spanToFrames(a.span, b, a.where, (m.first_pts * m.tb_num) / m.tb_den - m.format_start_us / 1e6));
         else if (a.kind === 'frame_tag') {
           if (!Number.isInteger(a.frame) || a.frame < 0 || a.frame >= n) bad(a.where, `frame ${a.frame} is not within the video (frames 0–${n - 1})`);
           start = end = a.frame;

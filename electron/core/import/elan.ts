@@ -1,7 +1,7 @@
 import type { Attributes } from '../../../shared/annotations';
 import { ATTRS_SUFFIX, NOTE_SUFFIX, PROP } from '../export/elan';
 import { labelId } from './cvat';
-import type { PreAnnotation, PreDocument, PreVideoRef } from './types';
+import type { PreAnnotation, PreDocument, PreSpan, PreVideoRef } from './types';
 import { parseXml, type XmlEl } from './xml';
 
 /**
@@ -57,6 +57,11 @@ export function parseElan(text: string, source: string): PreDocument {
   const units = header.attr('TIME_UNITS');
   if (units !== undefined && units !== 'milliseconds') header.fail(`attribute TIME_UNITS "${units.slice(0, 40)}": only milliseconds are read`);
   const video = videoRef(header, source);
+  // Whether Tellframe wrote it (its properties name the content): then times count from frame 0.
+  const fromTellframe = header.all('PROPERTY').some((p) => p.attr('NAME') === PROP.sha256);
+  const originAttr = header.one('MEDIA_DESCRIPTOR')?.attr('TIME_ORIGIN');
+  const origin = originAttr === undefined ? 0 : Number(originAttr) / 1000;
+  if (!Number.isFinite(origin)) header.need('MEDIA_DESCRIPTOR').fail(`attribute TIME_ORIGIN "${String(originAttr).slice(0, 40)}" is not a number of milliseconds`);
 
   const slots = new Map<string, number | null>();
   for (const s of root.need('TIME_ORDER').all('TIME_SLOT')) slots.set(s.needAttr('TIME_SLOT_ID'), timeValue(s));
@@ -142,7 +147,9 @@ export function parseElan(text: string, source: string): PreDocument {
         }
         attributes = parsed as Attributes;
       }
-      annotations.push({ kind: 'segment', label, span: { unit: 'seconds', start, end }, attributes, note, annotator, where: `${source}: ${el.path}` });
+      // Tellframe's own EAFs count from frame 0; any other EAF counts on the media clock, shifted by TIME_ORIGIN.
+      const span: PreSpan = fromTellframe ? { unit: 'seconds', start, end } : { unit: 'media', start: start + origin, end: end + origin };
+      annotations.push({ kind: 'segment', label, span, attributes, note, annotator, where: `${source}: ${el.path}` });
     }
   }
   return { format: 'elan', source, videos: [{ video, annotations }], labelNames };

@@ -19,7 +19,9 @@ export interface PreVideoRef {
 /** Where an item is bounded: exact frames, or seconds from frame 0 (converted through the stored pts). */
 export type PreSpan =
   | { unit: 'frame'; start: number; end: number }
-  | { unit: 'seconds'; start: number; end: number };
+  | { unit: 'seconds'; start: number; end: number }
+  /** Seconds on the media's own clock, from the container's start (what a player counts; ELAN without Tellframe's properties). */
+  | { unit: 'media'; start: number; end: number };
 
 export type PreAnnotation =
   | { kind: 'segment'; label: string; span: PreSpan; attributes: Attributes; note: string; annotator: string | null; where: string }
