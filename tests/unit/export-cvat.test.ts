@@ -213,6 +213,9 @@ describe('CVAT for video 1.1 import', () => {
     });
     expect(mouth).toMatchObject({ kind: 'region_track', label: 'mouth', keyframes: [{ frame: 3, shape: 'polygon', points: [[1, 2], [3, 4], [5, 6.25]], outside: false }] });
     expect(tag).toMatchObject({ kind: 'frame_tag', label: 'mouth', frame: 7 });
+    // A task that starts later or keeps every Nth frame numbers frames otherwise: refused, not shifted.
+    expect(badInput(() => parseCvatVideo(CVAT_TASK_DUMP.replace('<start_frame>0</start_frame>', '<start_frame>25</start_frame>'), 'task_12.xml'))).toMatch(/task_12\.xml: annotations\/meta\/task: start_frame is 25/);
+    expect(badInput(() => parseCvatVideo(CVAT_TASK_DUMP.replace('<start_frame>0</start_frame>', '<start_frame>0</start_frame><frame_filter>step=5</frame_filter>'), 'task_12.xml'))).toMatch(/frame_filter "step=5"/);
   });
 
   it('reads a project dump: one video per task, tracks placed by task_id', () => {

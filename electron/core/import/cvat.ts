@@ -131,6 +131,16 @@ export function parseCvatVideo(text: string, source: string): PreDocument {
   const specs = labelSpecs(meta);
   const task = meta?.one('task') ?? meta?.one('job') ?? null;
   const tf = meta?.one('tellframe') ?? null;
+  // Frames are read as the video's own decode indices: a task that starts later or keeps every Nth frame numbers them otherwise.
+  for (const t of [task, ...(meta?.one('project')?.one('tasks')?.all('task') ?? [])]) {
+    if (!t) continue;
+    const startFrame = t.childText('start_frame');
+    if (startFrame !== undefined && startFrame.trim() !== '' && startFrame.trim() !== '0') {
+      t.fail(`start_frame is ${startFrame.slice(0, 20)}: only tasks that start at the video's first frame can be imported frame-exactly (re-create the task from frame 0)`);
+    }
+    const filter = t.childText('frame_filter')?.trim();
+    if (filter && filter !== 'step=1') t.fail(`frame_filter "${filter.slice(0, 40)}": only tasks with every frame (no step) can be imported frame-exactly`);
+  }
   const stopText = task?.childText('stop_frame');
   const stop = stopText !== undefined && /^\d+$/.test(stopText) ? Number(stopText) : null;
   const labelNames: Record<string, string> = {};
