@@ -6,7 +6,7 @@ import { buildCvatImages, buildCvatVideo, frameName } from '../../electron/core/
 import { videoSlug } from '../../electron/core/export/webvtt';
 import type { ExportModel, ExportVideo } from '../../electron/core/export/model';
 import { parseCvatVideo } from '../../electron/core/import/cvat';
-import { MAX_IMPORT_BYTES, type PreAnnotation } from '../../electron/core/import/types';
+import { MAX_XML_BYTES, type PreAnnotation } from '../../electron/core/import/types';
 import { exportModel, PTS } from './fixtures/exportModel';
 import { badInput } from './fixtures/badInput';
 
@@ -245,8 +245,8 @@ describe('CVAT for video 1.1 import', () => {
     expect(badInput(() => parseCvatVideo('<annotations><meta><source>x.mp4</source></meta><image id="0" name="frame_000000"/></annotations>', 'a.xml'))).toMatch(/image: this is CVAT for images/);
     expect(badInput(() => parseCvatVideo('<annotations><version>2.0</version></annotations>', 'a.xml'))).toMatch(/version 2\.0 is not CVAT XML 1\.x/);
     expect(badInput(() => parseCvatVideo('<annotations><version>1.1</version></annotations>', 'a.xml'))).toMatch(/names no video/);
-    const big = ' '.repeat(MAX_IMPORT_BYTES + 1);
-    expect(badInput(() => parseCvatVideo(big, 'big.xml'))).toMatch(/^big\.xml: \d+ bytes; imports are limited to/);
+    const big = ' '.repeat(MAX_XML_BYTES + 1);
+    expect(badInput(() => parseCvatVideo(big, 'big.xml'))).toMatch(/^big\.xml: \d+ bytes; XML imports are limited to 67108864 bytes/);
   });
 });
 

@@ -9,7 +9,7 @@ import { buildElan } from '../../electron/core/export/elan';
 import { videoSlug } from '../../electron/core/export/webvtt';
 import type { ExportModel, ExportVideo } from '../../electron/core/export/model';
 import { parseElan } from '../../electron/core/import/elan';
-import { MAX_IMPORT_BYTES } from '../../electron/core/import/types';
+import { MAX_XML_BYTES } from '../../electron/core/import/types';
 import { referenceDecode } from '../fixtures/videos';
 import { makeExportProject, type ExportProject } from '../integration/exportProject';
 import { tempDir } from '../integration/helpers';
@@ -190,8 +190,8 @@ describe('ELAN import', () => {
     expect(badInput(() => parseElan(good.replace('<HEADER', '<HEADER x="&ext;"'), 'a.eaf'))).toMatch(/^a\.eaf: line 3: the entity reference &ext; is not allowed/);
     expect(badInput(() => parseElan('<ANNOTATION_DOCUMENT FORMAT="2.0"/>', 'a.eaf'))).toMatch(/attribute FORMAT 2\.0/);
     expect(badInput(() => parseElan('<ANNOTATION_DOCUMENT/>', 'a.eaf'))).toMatch(/ANNOTATION_DOCUMENT: the element <HEADER> is missing/);
-    const big = '<'.repeat(MAX_IMPORT_BYTES + 1);
-    expect(badInput(() => parseElan(big, 'big.eaf'))).toMatch(/^big\.eaf: \d+ bytes; imports are limited to/);
+    const big = '<'.repeat(MAX_XML_BYTES + 1);
+    expect(badInput(() => parseElan(big, 'big.eaf'))).toMatch(/^big\.eaf: \d+ bytes; XML imports are limited to 67108864 bytes/);
   });
 });
 

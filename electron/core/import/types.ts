@@ -47,3 +47,5 @@ export interface PreDocument {
 
 /** Import limits: a file beyond these is refused before parsing. */
 export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
+/** XML is parsed into an object tree several times its size: a lower limit (a CVAT task or an EAF is far smaller). */
+export const MAX_XML_BYTES = 64 * 1024 * 1024;

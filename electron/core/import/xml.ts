@@ -1,6 +1,6 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { TellframeError } from '../../../shared/errors';
-import { MAX_IMPORT_BYTES } from './types';
+import { MAX_XML_BYTES } from './types';
 
 /**
  * The one place Tellframe reads and writes XML (CVAT, ELAN). Reading is
@@ -121,7 +121,7 @@ export class XmlEl {
  */
 export function parseXml(text: string, source: string, root: string): XmlEl {
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > MAX_IMPORT_BYTES) throw new TellframeError('BAD_INPUT', `${source}: ${bytes} bytes; imports are limited to ${MAX_IMPORT_BYTES} bytes.`);
+  if (bytes > MAX_XML_BYTES) throw new TellframeError('BAD_INPUT', `${source}: ${bytes} bytes; XML imports are limited to ${MAX_XML_BYTES} bytes.`);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const decl = /<!\s*(DOCTYPE|ENTITY)/i.exec(body);
   if (decl) {
