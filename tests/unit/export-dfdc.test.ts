@@ -22,9 +22,12 @@ describe('buildDfdc', () => {
     m.videos[0]!.split = 'test';
     const { meta } = built(m);
     expect(Object.keys(meta)).toEqual(['clip one, "quoted".mp4', 'ünï 映像.mkv', '002_fake.mp4']);
-    expect(meta['clip one, "quoted".mp4']).toEqual({ label: 'FAKE', split: 'test', original: null, sha256: m.videos[0]!.sha256, method: 'face_swap', confidence: 0.9 });
+    expect(meta['clip one, "quoted".mp4']).toEqual({ label: 'FAKE', split: 'test', original: null, sha256: m.videos[0]!.sha256, original_sha256: null, method: 'face_swap', confidence: 0.9 });
     expect(meta['ünï 映像.mkv']).toMatchObject({ label: 'REAL', split: 'train', original: null, method: null, confidence: 1 });
-    expect(meta['002_fake.mp4']).toMatchObject({ label: 'FAKE', original: 'ünï 映像.mkv', method: 'lip_sync', confidence: null });
+    expect(meta['002_fake.mp4']).toMatchObject({ label: 'FAKE', original: 'ünï 映像.mkv', original_sha256: '2'.repeat(64), method: 'lip_sync', confidence: null });
+    // Read back, the link names the original by content as well as by name.
+    const back = parseDfdc(JSON.stringify(meta), 'metadata.json').videos.find((x) => x.video.file === '002_fake.mp4')!;
+    expect(back).toMatchObject({ originalFile: 'ünï 映像.mkv', originalSha256: '2'.repeat(64) });
   });
 
   it('leaves out uncertain and unjudged videos and lists them in the side file', () => {

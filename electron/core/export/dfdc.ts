@@ -40,6 +40,8 @@ export const buildDfdc: TextBuilder = (model) => {
         split: v.split ?? 'train',
         original: originalName(v, names),
         sha256: v.sha256,
+        // The original by content too, so re-importing finds it even when two videos share a file name.
+        original_sha256: v.original?.sha256 ?? null,
         method: verdict.method,
         confidence: verdict.confidence,
       },

@@ -75,6 +75,7 @@ export interface LavdfEntry {
   modify_type: ModifyType;
   audio_model: string | null;
   sha256: string;
+  original_sha256: string | null;
   time_base: string;
   start_pts: number;
   end_pts: number;
@@ -167,6 +168,7 @@ export function lavdfEntry(model: ExportModel, v: ExportVideo, names: Map<number
     modify_type: modifyType(visual, audio),
     audio_model: null,
     sha256: v.sha256,
+    original_sha256: v.original?.sha256 ?? null,
     time_base: `${v.timeBase.num}/${v.timeBase.den}`,
     start_pts: v.startPts,
     end_pts: v.endPts,

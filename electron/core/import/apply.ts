@@ -143,7 +143,7 @@ export function placePreDocument(pre: PreDocument, deps: PlaceDeps): Placed {
       videos.set(m.id, v);
     }
     if (pv.originalFile) {
-      const o = matchVideo(store, { file: pv.originalFile, where: `${pv.video.where}: original` }, all);
+      const o = matchVideo(store, { file: pv.originalFile, ...(pv.originalSha256 ? { sha256: pv.originalSha256 } : {}), where: `${pv.video.where}: original` }, all);
       if (o.id === m.id) bad(pv.video.where, 'a video cannot be its own original');
       links.push({ videoId: m.id, originalId: o.id });
     }

@@ -21,6 +21,7 @@ const EntrySchema = z.looseObject({
   split: z.string().max(100).optional(),
   original: z.string().max(4096).nullable().optional(),
   sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits').optional(),
+  original_sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits').nullable().optional(),
   method: z.enum(METHODS).nullable().optional(),
   confidence: z.number().min(0).max(1).nullable().optional(),
 });
@@ -50,6 +51,7 @@ export function parseDfdc(text: string, source: string): PreDocument {
     if (e.original) {
       if (e.original === file) badInput(`${where}.original`, 'a video cannot be its own original');
       pv.originalFile = e.original;
+      if (e.original_sha256) pv.originalSha256 = e.original_sha256.toLowerCase();
     }
     videos.push(pv);
   }

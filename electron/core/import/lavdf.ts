@@ -98,6 +98,7 @@ const EntrySchema = z.looseObject({
   modify_type: z.enum(['real', 'visual_modified', 'audio_modified', 'both_modified', 'both-modified']).optional(),
   original: z.string().max(4096).nullable().optional(),
   sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits').optional(),
+  original_sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits').nullable().optional(),
   verdict: VerdictSchema.nullable().optional(),
 });
 type Entry = z.infer<typeof EntrySchema>;
@@ -159,6 +160,7 @@ export function parseLavdf(text: string, source: string, options: LavdfImportOpt
 
     const pv: PreVideo = { video: { file: e.file, where, ...(e.sha256 ? { sha256: e.sha256.toLowerCase() } : {}) }, annotations };
     if (e.original) pv.originalFile = e.original;
+    if (e.original && e.original_sha256) pv.originalSha256 = e.original_sha256.toLowerCase();
     videos.push(pv);
   });
   const labelNames: Record<string, string> = {};

@@ -32,8 +32,9 @@ export type PreAnnotation =
 export interface PreVideo {
   video: PreVideoRef;
   annotations: PreAnnotation[];
-  /** A link to the original this video was made from (DFDC `original`), by file name. */
+  /** A link to the original this video was made from (DFDC `original`), by file name, and by content when the file gives it. */
   originalFile?: string;
+  originalSha256?: string;
 }
 
 /** A parsed foreign file. Labels it names that the taxonomy lacks are added (with `labelNames` as their names). */
