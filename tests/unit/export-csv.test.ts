@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCsv } from '../../electron/core/export/csv';
 import type { OutFile } from '../../electron/core/export/model';
 import { npyUint8 } from '../../electron/core/export/npy';
 import { ExportOptionsSchema } from '../../shared/exportFormats';
 import { exportModel, LABELS, PTS } from './fixtures/exportModel';
+import { writeOutFiles } from '../../electron/core/export/write';
 
 /**
  * The csv export read back by its consumers: pandas.read_csv with default
@@ -22,13 +23,11 @@ const options = ExportOptionsSchema.parse({ formats: ['csv'], out: '/tmp/unused'
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function writeOut(files: OutFile[]): string {
+/** Written with the exporter's own writer (frames.csv comes in pieces). */
+async function writeOut(files: OutFile[]): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tellframe-csv-'));
   dirs.push(dir);
-  for (const f of files) {
-    mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
-    writeFileSync(path.join(dir, f.path), f.data);
-  }
+  await writeOutFiles(dir, files);
   return dir;
 }
 
@@ -62,7 +61,10 @@ type Row = Record<string, string | number | null>;
 describe.skipIf(!hasPandas)('csv export read by pandas and numpy', () => {
   const model = exportModel();
   const files = buildCsv(model, options);
-  const dir = writeOut(files);
+  let dir = '';
+  beforeAll(async () => {
+    dir = await writeOut(files);
+  });
 
   it('writes the files it documents', () => {
     expect(files.map((f) => f.path).sort()).toEqual(
@@ -139,8 +141,8 @@ describe.skipIf(!hasPandas)('csv export read by pandas and numpy', () => {
     expect(known1).toEqual([0, 1, 2, 6, 7, 8]);
   });
 
-  it('frames.csv: with the frame index every frame has its pts and time', () => {
-    const d = writeOut(buildCsv(model, options, (id) => PTS[id]));
+  it('frames.csv: with the frame index every frame has its pts and time', async () => {
+    const d = await writeOut(buildCsv(model, options, (id) => PTS[id]));
     const rows = py<Row[]>("print(json.dumps(clean(pd.read_csv(D + '/frames.csv').to_dict(orient='records'))))", d);
     for (const r of rows) {
       const v = r.videoId as number;
@@ -167,12 +169,12 @@ describe.skipIf(!hasPandas)('csv export read by pandas and numpy', () => {
     }
   });
 
-  it('a track that leaves and comes back covers only the frames where it has a shape', () => {
+  it('a track that leaves and comes back covers only the frames where it has a shape', async () => {
     const m = exportModel();
     const v = m.videos[2]!;
     const box = (frame: number, outside = false) => ({ frame, shape: 'box' as const, points: [[1, 1], [9, 9]] as [number, number][], outside });
     v.annotations.push({ ...v.annotations[0]!, id: 'gap', kind: 'region_track', label: 'edge_artifact', startFrame: 0, endFrame: 4, startPts: 0, endPts: 200, keyframes: [box(0), box(2, true), box(3)] });
-    const d = writeOut(buildCsv(m, options));
+    const d = await writeOut(buildCsv(m, options));
     const out = py<{ edge: number[]; frames: number[] }>(
       "a = np.load(D + '/labels/333333333333.npy')\ndf = pd.read_csv(D + '/frames.csv')\n" +
         "print(json.dumps({'edge': a[:, 3].tolist(), 'frames': df[df.videoId == 3].edge_artifact.tolist()}))",

@@ -27,12 +27,12 @@ const reader = new XMLParser({
 const read = (xml: string) => (reader.parse(xml) as { ANNOTATION_DOCUMENT: Node }).ANNOTATION_DOCUMENT;
 
 /** xmllint against the official schema; the test fails (not skips) when xmllint is missing. */
-function validate(files: { path: string; data: string | Uint8Array }[]): void {
+function validate(files: { path: string; data: string | Uint8Array | readonly string[] }[]): void {
   const dir = path.join(tempDir('tellframe-elan-'), 'out');
   const paths = files.map((f) => {
     const p = path.join(dir, f.path);
     mkdirSync(path.dirname(p), { recursive: true });
-    writeFileSync(p, f.data);
+    writeFileSync(p, typeof f.data === 'string' || f.data instanceof Uint8Array ? f.data : f.data.join(''));
     return p;
   });
   const r = spawnSync('xmllint', ['--noout', '--schema', XSD, ...paths], { encoding: 'utf8' });

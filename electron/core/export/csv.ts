@@ -148,7 +148,8 @@ export function buildCsv(model: ExportModel, _options: ExportOptions, framePts?:
   return [
     { path: 'annotations.csv', data: stringify(annotationRows, { ...RFC4180, header: true, columns: ANNOTATION_COLUMNS }) },
     { path: 'videos.csv', data: stringify(model.videos.map(videoRow), { ...RFC4180, header: true, columns: VIDEO_COLUMNS }) },
-    { path: 'frames.csv', data: frameBlocks.join('') },
+    // One piece per video: a big project's frames.csv is more than one string can hold.
+    { path: 'frames.csv', data: frameBlocks },
     { path: 'labels/columns.txt', data: columns.join('\n') + '\n' },
     ...npys,
     { path: 'export.json', data: JSON.stringify(meta, null, 2) + '\n' },

@@ -70,7 +70,8 @@ export interface ExportModel {
 /** A file an exporter produces, relative to its output folder ('/' separated). */
 export interface OutFile {
   path: string;
-  data: string | Uint8Array;
+  /** The contents; a list of strings is written one after another (files too big for one string, such as frames.csv). */
+  data: string | Uint8Array | readonly string[];
 }
 
 /** The first 12 hex digits of a video's SHA-256: every export's file names start with it. */

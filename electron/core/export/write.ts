@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { TellframeError } from '../../../shared/errors';
 import type { OutFile } from './model';
@@ -27,7 +27,25 @@ export async function writeOutFiles(dir: string, files: OutFile[]): Promise<Writ
       mkdirSync(parent, { recursive: true });
       made.add(parent);
     }
-    const data = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data;
+    if (Array.isArray(f.data)) {
+      // In pieces: V8 strings stop at about 512 MiB, and one piece at a time keeps memory flat.
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const fd = openSync(target, 'w');
+      try {
+        for (const piece of f.data as readonly string[]) {
+          const buf = Buffer.from(piece, 'utf8');
+          writeSync(fd, buf);
+          hash.update(buf);
+          bytes += buf.length;
+        }
+      } finally {
+        closeSync(fd);
+      }
+      known.set(target, { sha256: hash.digest('hex'), bytes });
+      continue;
+    }
+    const data = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : (f.data as Uint8Array);
     writeFileSync(target, data);
     known.set(target, { sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length });
   }
