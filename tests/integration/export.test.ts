@@ -168,6 +168,8 @@ describe('round trips through a second project with the same videos', () => {
     await core.exportRun(opts({ formats: ['lavdf'], out }));
     const r = await bare.call('annotations.importFile', { path: path.join(out, 'metadata.json'), format: 'lavdf' });
     expect(r.videos).toBe(5);
+    // The same file again is refused (ids follow from the file and the place in it), not doubled.
+    await expect(bare.call('annotations.importFile', { path: path.join(out, 'metadata.json'), format: 'lavdf' })).rejects.toThrow(/already imported from metadata\.json/);
     for (const name of ['h264_vfr', 'start_offset', 'ts_cut_mid_gop', 'h264_bframes']) {
       const n = (await p.core.call('media.get', { id: p.ids[name]! })).frameCount;
       // Visual: lip sync 1–7, point track 0, box track 2–8, polygon 4, blink tags 3 and n-1 → [0, 8] and [n-1, n-1].
@@ -217,7 +219,7 @@ describe('round trips through a second project with the same videos', () => {
     // Uncertain verdicts are not DFDC labels: start_offset gets none from this file.
     expect((await bare.call('annotations.list', { videoId: byName('start_offset.mp4').id })).some(fromDfdc)).toBe(false);
     // Importing the same verdicts again is refused as a whole.
-    await expect(bare.call('annotations.importFile', { path: path.join(out, 'metadata.json'), format: 'dfdc' })).rejects.toThrow(/already has a verdict/);
+    await expect(bare.call('annotations.importFile', { path: path.join(out, 'metadata.json'), format: 'dfdc' })).rejects.toThrow(/already imported from metadata\.json/);
   });
 });
 

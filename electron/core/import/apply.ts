@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { checkAttributes, DEFAULT_ATTRIBUTES, KeyframeSchema, trackRange, type Keyframe } from '../../../shared/annotations';
 import { TellframeError } from '../../../shared/errors';
@@ -127,6 +127,8 @@ export function placePreDocument(pre: PreDocument, deps: PlaceDeps): Placed {
   };
 
   const videos = new Map<number, NativeVideo>();
+  const exists = store.db.prepare('SELECT 1 FROM annotations WHERE id = ?');
+  let item = 0;
   const links: Placed['links'] = [];
   for (const pv of pre.videos) {
     const m = matchVideo(store, pv.video, all);
@@ -148,8 +150,11 @@ export function placePreDocument(pre: PreDocument, deps: PlaceDeps): Placed {
       links.push({ videoId: m.id, originalId: o.id });
     }
     for (const a of pv.annotations) {
+      // The id follows from the file and the place in it, so importing the same file twice is refused, not doubled.
+      const id = `imp-${createHash('sha256').update(JSON.stringify([source, m.sha256, a.where, item++])).digest('hex').slice(0, 32)}`;
+      if (exists.get(id)) bad(a.where, `already imported from ${path.basename(pre.source)} (annotation ${id}); undo or delete that import first`);
       // A file that does not say who marked something is named as its annotator: the person importing did not mark it.
-      const base = { id: randomUUID(), annotator: a.annotator ?? source, note: a.note, createdAt: now, updatedAt: now, source };
+      const base = { id, annotator: a.annotator ?? source, note: a.note, createdAt: now, updatedAt: now, source };
       let out: NativeAnnotation;
       if (a.kind === 'verdict') {
         const exists = v.annotations.some((x) => x.kind === 'verdict' && x.annotator === base.annotator) ||

@@ -23,7 +23,7 @@ function guess(file: string): ImportFormat | null {
 /**
  * Import annotations from a file: all or nothing; videos matched by sha256
  * or file name; foreign annotations arrive marked with their source. One
- * undo step takes the whole import back.
+ * undo step takes the import's annotations back (links to originals stay).
  */
 export function ImportAnnotationsDialog(props: { client: TellframeClient; home: string; onClose: () => void; onImported: () => void }) {
   const { client, onClose } = props;
