@@ -16,7 +16,9 @@ export const FACE_REGIONS = ['left_eye', 'right_eye', 'mouth', 'jaw', 'hairline'
 export const SHAPES = ['box', 'polygon', 'point'] as const;
 export type ShapeType = (typeof SHAPES)[number];
 
-const Id = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'use lower-case letters, digits and _ (starting with a letter)');
+/** Label and attribute ids: lower-case letters, digits and _, starting with a letter (they name tiers, columns and files in exports). */
+export const ID_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+const Id = z.string().regex(ID_PATTERN, 'use lower-case letters, digits and _ (starting with a letter)');
 
 /** A label attribute's definition. Built in: severity, confidence, face_region; others are custom. */
 export const AttributeDefSchema = z.discriminatedUnion('type', [

@@ -10,7 +10,7 @@ import {
   VideoSummarySchema,
 } from './model';
 import {
-  AnnotationPatchSchema, AnnotationSchema, AttributeDefSchema, HistoryStateSchema, METHODS as VERDICT_METHODS, NewAnnotationSchema, VERDICTS,
+  AnnotationPatchSchema, AnnotationSchema, AttributeDefSchema, HistoryStateSchema, ID_PATTERN, METHODS as VERDICT_METHODS, NewAnnotationSchema, VERDICTS,
 } from './annotations';
 import { NativeExportSchema } from './nativeJson';
 import { ExportJobSchema, ExportOptionsSchema, IMPORT_FORMATS } from './exportFormats';
@@ -22,7 +22,7 @@ import { ExportJobSchema, ExportOptionsSchema, IMPORT_FORMATS } from './exportFo
  * not methods: they travel as bytes behind URLs (see frameUrl).
  */
 const VideoId = z.number().int().positive();
-const LabelId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a label id is lower-case letters, digits and _, starting with a letter');
+const LabelId = z.string().regex(ID_PATTERN, 'a label id is lower-case letters, digits and _, starting with a letter');
 const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb');
 const Hotkey = z.string().regex(/^[0-9a-z]$/, 'a hotkey is one digit or lower-case letter');
 const HistoryResultSchema = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ANNOTATION_KINDS, AttributeDefSchema, AttributesSchema, PointSchema, SHAPES, VerdictSchema } from './annotations';
+import { ANNOTATION_KINDS, AttributeDefSchema, AttributesSchema, ID_PATTERN, PointSchema, SHAPES, VerdictSchema } from './annotations';
 import { RationalSchema } from './model';
 
 /**
@@ -14,7 +14,7 @@ export const NATIVE_VERSION = 1;
 
 export const NativeLabelSchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
+    id: z.string().regex(ID_PATTERN),
     name: z.string(),
     description: z.string(),
     scope: z.enum(['frame', 'video']),

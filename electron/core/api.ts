@@ -423,11 +423,17 @@ export class Core {
       if (format === 'json') {
         let doc: unknown;
         try {
-          doc = JSON.parse(text);
+          doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
         } catch (err) {
           throw new TellframeError('BAD_INPUT', `${path.basename(file)} is not valid JSON: ${(err as Error).message}.`);
         }
-        return { ...this.annotate.importDocument(parseNativeDocument(doc)), links: 0 };
+        try {
+          return { ...this.annotate.importDocument(parseNativeDocument(doc)), links: 0 };
+        } catch (err) {
+          // Name the file, as the foreign formats' errors do.
+          if (err instanceof TellframeError && err.code === 'BAD_INPUT') throw new TellframeError('BAD_INPUT', `${path.basename(file)}: ${err.message}`);
+          throw err;
+        }
       }
       const placed = placePreDocument(parseForeign(format, text, file), { store: this.store, frames: (id) => this.frameTable(id), actor: this.actor });
       const r = this.store.db.transaction(() => {

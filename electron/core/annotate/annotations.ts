@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  checkAttributes, DEFAULT_ATTRIBUTES, KeyframeSchema, normaliseKeyframes, trackRange,
+  checkAttributes, DEFAULT_ATTRIBUTES, ID_PATTERN, KeyframeSchema, normaliseKeyframes, trackRange,
   type Annotation, type AnnotationKind, type AttributeDef, type Attributes, type HistoryState,
   type Keyframe, type ParsedAnnotationPatch, type ParsedNewAnnotation, type Verdict,
 } from '../../../shared/annotations';
@@ -278,7 +278,7 @@ export class Annotator {
     for (const l of this.s.labels()) if (l.hotkey && !l.retired) hotkeys.set(l.hotkey, l.id);
     doc.taxonomy.forEach((l, i) => {
       const where = `taxonomy[${i}] (${l.id})`;
-      if (!/^[a-z][a-z0-9_]{0,63}$/.test(l.id)) bad(where, 'a label id is lower-case letters, digits and _, starting with a letter');
+      if (!ID_PATTERN.test(l.id)) bad(where, 'a label id is lower-case letters, digits and _, starting with a letter');
       const problem = checkedDefsProblem(l.attributes);
       if (problem) bad(where, problem);
       for (const [k, id] of hotkeys) if (id === l.id) hotkeys.delete(k);

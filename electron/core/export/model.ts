@@ -1,7 +1,7 @@
 import type { Annotation } from '../../../shared/annotations';
 import type { ExportOptions, Split } from '../../../shared/exportFormats';
 import type { Label } from '../../../shared/model';
-import type { Rational } from '../../../shared/time';
+import { ptsToSeconds, type Rational } from '../../../shared/time';
 import type { ExtractSource } from '../media/extract';
 import type { FfmpegPaths } from '../media/locate';
 
@@ -91,7 +91,7 @@ export function videoSlug(v: Pick<ExportVideo, 'sha256' | 'file'>): string {
 
 /** Seconds from frame 0 of a pts of this video (exact rational arithmetic until the one division). */
 export function seconds(v: Pick<ExportVideo, 'startPts' | 'timeBase'>, pts: number): number {
-  return ((pts - v.startPts) * v.timeBase.num) / v.timeBase.den;
+  return ptsToSeconds(pts - v.startPts, v.timeBase);
 }
 
 /** An annotation's span in seconds: [t(start), t(end + 1)) from its stored pts. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { checkAttributes, DEFAULT_ATTRIBUTES, KeyframeSchema, trackRange, type Keyframe } from '../../../shared/annotations';
+import { checkAttributes, DEFAULT_ATTRIBUTES, ID_PATTERN, KeyframeSchema, trackRange, type Keyframe } from '../../../shared/annotations';
 import { TellframeError } from '../../../shared/errors';
 import type { Label } from '../../../shared/model';
 import { NATIVE_FORMAT, NATIVE_VERSION, type NativeAnnotation, type NativeExport, type NativeLabel, type NativeVideo } from '../../../shared/nativeJson';
@@ -115,7 +115,7 @@ export function placePreDocument(pre: PreDocument, deps: PlaceDeps): Placed {
       if (have.retired) bad(where, `label ${id} is retired in this project; restore it or map the file's label to another`);
       return have;
     }
-    if (!/^[a-z][a-z0-9_]{0,63}$/.test(id)) bad(where, `label "${id.slice(0, 80)}" is not in the taxonomy and is not a valid new label id (lower-case letters, digits and _)`);
+    if (!ID_PATTERN.test(id)) bad(where, `label "${id.slice(0, 80)}" is not in the taxonomy and is not a valid new label id (lower-case letters, digits and _)`);
     const l: NativeLabel = {
       id, name: pre.labelNames?.[id] ?? id, description: `Added by importing ${path.basename(pre.source)}`, scope: 'frame',
       color: PALETTE[added.length % PALETTE.length]!, hotkey: null, position: position++, retired: false, mergedInto: null,

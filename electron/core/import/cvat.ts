@@ -1,4 +1,4 @@
-import type { Attributes, Keyframe, Point, ShapeType } from '../../../shared/annotations';
+import { ID_PATTERN, type Attributes, type Keyframe, type Point, type ShapeType } from '../../../shared/annotations';
 import { TF_ANNOTATOR, TF_ID, TF_KIND, TF_KINDS, TF_NOTE } from '../export/cvat';
 import type { PreAnnotation, PreDocument, PreVideo, PreVideoRef } from './types';
 import { parseXml, type XmlEl } from './xml';
@@ -17,7 +17,7 @@ import { parseXml, type XmlEl } from './xml';
 const SHAPES: Record<string, ShapeType> = { box: 'box', polygon: 'polygon', points: 'point' };
 const UNSUPPORTED = ['polyline', 'cuboid', 'ellipse', 'mask', 'skeleton'];
 const TF_ATTRS = new Set([TF_ID, TF_KIND, TF_NOTE, TF_ANNOTATOR]);
-const LABEL_ID = /^[a-z][a-z0-9_]{0,63}$/;
+const LABEL_ID = ID_PATTERN;
 
 /** A label id from a CVAT label name: itself when it is one, else lower-case letters, digits and _ (labelNames keeps the name). */
 export function labelId(name: string, where: XmlEl): string {

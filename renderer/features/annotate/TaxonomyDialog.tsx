@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import type { AttributeDef } from '../../../shared/annotations';
+import { ID_PATTERN, type AttributeDef } from '../../../shared/annotations';
 import type { Label } from '../../../shared/model';
 import type { AnnotateModel } from './model';
 
-const ID = /^[a-z][a-z0-9_]{0,63}$/;
+const ID = ID_PATTERN;
 
 /** One label's row: rename, describe, recolour, re-key, attributes, retire / restore, merge. The id never changes. */
 function LabelRow({ l, labels, model }: { l: Label; labels: Label[]; model: AnnotateModel }) {
