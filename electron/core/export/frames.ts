@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import { encode as encodeJpegRgba } from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { normaliseKeyframes, shapeAt, type Annotation, type ShapeAt } from '../../../shared/annotations';
@@ -480,21 +481,16 @@ export const FRAME_CSV_COLUMNS = [
   'labels', 'reasons', 'split', 'track_id', 'label', 'crop_x', 'crop_y', 'crop_w', 'crop_h',
 ] as const;
 
-const csvCell = (v: string | number | null): string => {
-  const s = v === null ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
+/** The index as RFC 4180 CSV (csv-stringify, CRLF), one row per still or crop. */
 export function framesCsv(rows: readonly FrameRow[]): string {
-  const lines = [FRAME_CSV_COLUMNS.join(',')];
-  for (const r of rows) {
-    lines.push([
+  return stringify(
+    rows.map((r) => [
       r.file, r.kind, r.video, r.video_id, r.sha256, r.frame, r.pts, r.time_base, r.time, r.width, r.height,
       r.labels.join(';'), r.reasons.join(';'), r.split, r.track_id, r.label,
       r.crop?.x ?? null, r.crop?.y ?? null, r.crop?.w ?? null, r.crop?.h ?? null,
-    ].map(csvCell).join(','));
-  }
-  return lines.join('\r\n') + '\r\n';
+    ]),
+    { header: true, columns: [...FRAME_CSV_COLUMNS], record_delimiter: 'windows' },
+  );
 }
 
 /** Wrap a failure so it names the video (ABORTED passes through unchanged). */
