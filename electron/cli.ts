@@ -171,7 +171,7 @@ export function buildProgram(): Command {
       const report = await withCore(project, (core) => core.call('project.verify', {}));
       if (opts.json) out(JSON.stringify(report, null, 2));
       else {
-        out(report.auditOk ? `Audit log: ${report.auditRows} rows, chain intact.` : `Audit log: BROKEN at row ${report.brokenAt}.`);
+        out(report.auditOk ? `Audit log: ${report.auditRows} rows, chain intact; head ${report.head}.` : `Audit log: BROKEN at row ${report.brokenAt} (of ${report.auditRows}).`);
         for (const m of report.media) out(`${m.status === 'ok' ? 'ok     ' : m.status.padEnd(7)} #${m.id} ${m.path}`);
       }
       if (!report.ok) {

@@ -1,6 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { ExportDialog } from './features/export/ExportDialog';
 import { ImportAnnotationsDialog } from './features/export/ImportAnnotationsDialog';
+import { HistoryDialog } from './features/history/HistoryDialog';
 import { AnnotatePanel } from './features/annotate/AnnotatePanel';
 import { RegionOverlay } from './features/annotate/RegionOverlay';
 import { Library } from './features/library/Library';
@@ -10,7 +11,7 @@ import type { Store } from './state/store';
 
 export function App({ store }: { store: Store }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
-  const [dialog, setDialog] = useState<'export' | 'import' | null>(null);
+  const [dialog, setDialog] = useState<'export' | 'import' | 'history' | null>(null);
   // Desktop menu: File › Import… hands paths to the page, which runs the import and shows progress.
   useEffect(
     () =>
@@ -48,6 +49,7 @@ export function App({ store }: { store: Store }) {
         <span className="path" data-testid="project-path">{state.projectPath ?? 'no project open'}</span>
         {state.projectPath ? (
           <span className="header-actions">
+            <button type="button" onClick={() => setDialog('history')}>History…</button>
             <button type="button" onClick={() => setDialog('import')}>Import annotations…</button>
             <button type="button" onClick={() => setDialog('export')} title="Export (Ctrl+E)">Export…</button>
           </span>
@@ -56,6 +58,7 @@ export function App({ store }: { store: Store }) {
       {dialog === 'export' && state.projectPath ? (
         <ExportDialog client={store.client} home={state.home} videoCount={state.videos.length} selectedId={state.selectedId} onClose={() => setDialog(null)} />
       ) : null}
+      {dialog === 'history' && state.projectPath ? <HistoryDialog client={store.client} onClose={() => setDialog(null)} /> : null}
       {dialog === 'import' && state.projectPath ? (
         <ImportAnnotationsDialog
           client={store.client}

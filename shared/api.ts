@@ -195,6 +195,28 @@ export const api = {
     input: z.object({}).strict(),
     output: z.array(AuditEntrySchema),
   },
+  /** A page of the audit chain, newest first, filtered by action, actor and text in the payload; with the chain head and the choices. */
+  'audit.query': {
+    input: z
+      .object({
+        action: z.string().max(200).optional(),
+        actor: z.string().max(200).optional(),
+        text: z.string().max(500).optional(),
+        /** Rows with seq below this one (the next page). */
+        before: z.number().int().positive().optional(),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    output: z.object({
+      entries: z.array(AuditEntrySchema),
+      /** Rows matching the filter in all. */
+      total: z.number().int(),
+      head: z.string(),
+      rows: z.number().int(),
+      actions: z.array(z.string()),
+      actors: z.array(z.string()),
+    }),
+  },
   'project.verify': {
     input: z.object({}).strict(),
     output: VerifyReportSchema,

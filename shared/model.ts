@@ -139,6 +139,8 @@ export const VerifyReportSchema = z.object({
   auditOk: z.boolean(),
   /** First audit row whose hash does not recompute, if any. */
   brokenAt: z.number().int().nullable(),
+  /** The chain head hash (the newest row's): a later reader compares it with the one in an export or report. */
+  head: z.string(),
   media: z.array(
     z.object({
       id: z.number().int(),

@@ -456,6 +456,7 @@ export class Core {
       return { cancelled: running };
     },
     'audit.list': async () => this.store.auditEntries(),
+    'audit.query': async (q) => ({ ...this.store.auditQuery(q), head: this.store.auditHead() }),
     'project.verify': async (_input, ctx) => {
       const audit = this.store.verifyAudit();
       const media = [];
@@ -478,6 +479,7 @@ export class Core {
         auditRows: audit.rows,
         auditOk,
         brokenAt: audit.brokenAt,
+        head: this.store.auditHead(),
         media,
       };
     },

@@ -51,7 +51,14 @@ describe('tellframe CLI', () => {
       expect(readCode(png.data, png.width, png.height)).toBe(ref.codes[i]);
     }
 
-    expect(tf('verify', project).code).toBe(0);
+    const good = tf('verify', project);
+    expect(good.code).toBe(0);
+    // The chain head, for a later reader to compare with the one in an export or report.
+    const { Core } = await import('../../electron/core/api');
+    const c = Core.open(project);
+    const head = c.store.auditHead();
+    c.close();
+    expect(good.out).toContain(`chain intact; head ${head}.`);
     // Change one byte of the media: verify must fail.
     const bytes = readFileSync(video);
     const at = bytes.length - 10;

@@ -75,4 +75,25 @@ describe('ProjectStore', () => {
     expect(t.verifyAudit()).toEqual({ rows: 2, brokenAt: 2 });
     t.close();
   });
+
+  it('pages through the audit chain newest first, filtered by action, actor and literal text', () => {
+    const s = ProjectStore.create(path.join(tmp(), 'q.tellframe'), 'ana');
+    for (let i = 0; i < 30; i++) s.appendAudit(i % 2 ? 'bob' : 'ana', i % 3 ? 'annotation.create' : 'label.create', { n: i, note: i === 7 ? '50% off_the_mark' : `note ${i}` });
+    const all = s.auditQuery({ limit: 10 });
+    expect(all.rows).toBe(32);
+    expect(all.total).toBe(32);
+    expect(all.entries.map((e) => e.seq)).toEqual([32, 31, 30, 29, 28, 27, 26, 25, 24, 23]);
+    expect(s.auditQuery({ limit: 10, before: 23 }).entries[0]!.seq).toBe(22);
+    expect(all.actions).toEqual(['annotation.create', 'label.create', 'labels.seed', 'project.create']);
+    expect(all.actors).toEqual(['ana', 'bob']);
+    const bobCreates = s.auditQuery({ action: 'annotation.create', actor: 'bob', limit: 100 });
+    expect(bobCreates.total).toBe(bobCreates.entries.length);
+    expect(bobCreates.entries.every((e) => e.actor === 'bob' && e.action === 'annotation.create')).toBe(true);
+    expect(bobCreates.total).toBe(10);
+    // % and _ are matched literally, not as LIKE wildcards.
+    expect(s.auditQuery({ text: '50% off_the', limit: 10 }).entries.map((e) => JSON.parse(e.payload).n)).toEqual([7]);
+    expect(s.auditQuery({ text: '%', limit: 10 }).total).toBe(1);
+    expect(s.auditQuery({ text: 'no such text', limit: 10 }).total).toBe(0);
+    s.close();
+  });
 });

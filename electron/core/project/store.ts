@@ -212,6 +212,27 @@ export class ProjectStore {
     );
   }
 
+  /** A filtered page of the audit chain, newest first (LIKE on the payload; % and _ in the text are literal). */
+  auditQuery(q: { action?: string; actor?: string; text?: string; before?: number; limit: number }): {
+    entries: AuditEntry[]; total: number; rows: number; actions: string[]; actors: string[];
+  } {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.action) (where.push('action = ?'), args.push(q.action));
+    if (q.actor) (where.push('actor = ?'), args.push(q.actor));
+    if (q.text) (where.push("payload LIKE ? ESCAPE '\\'"), args.push(`%${q.text.replace(/[\\%_]/g, (c) => '\\' + c)}%`));
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM audit_log ${filter}`).get(...args) as { n: number }).n;
+    const page = q.before ? `${filter ? `${filter} AND` : 'WHERE'} seq < ?` : filter;
+    const entries = this.db
+      .prepare(`SELECT seq, at, actor, action, payload, prev_hash AS prevHash, hash FROM audit_log ${page} ORDER BY seq DESC LIMIT ?`)
+      .all(...args, ...(q.before ? [q.before] : []), q.limit) as AuditEntry[];
+    const rows = (this.db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+    const actions = (this.db.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action').all() as { action: string }[]).map((r) => r.action);
+    const actors = (this.db.prepare('SELECT DISTINCT actor FROM audit_log ORDER BY actor').all() as { actor: string }[]).map((r) => r.actor);
+    return { entries, total, rows, actions, actors };
+  }
+
   /** Recompute the audit chain from the first row. */
   verifyAudit(): { rows: number; brokenAt: number | null } {
     const rows = this.db

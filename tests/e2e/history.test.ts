@@ -1,0 +1,89 @@
+import Database from 'better-sqlite3';
+import { copyFileSync, openSync, readSync, writeSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/api';
+import { getFixtures, tempDir } from '../integration/helpers';
+import { openRig, shots, type BrowserRig } from './page';
+
+/** The audit chain in the page: every change listed and filterable, the head shown, and Verify saying loudly what broke. */
+let rig: BrowserRig;
+let page: Page;
+let core: Core;
+let media: string;
+let projectFile: string;
+
+beforeAll(async () => {
+  const fx = await getFixtures();
+  rig = await openRig();
+  page = rig.page;
+  const dir = tempDir();
+  // A copy of the fixture, so the test can change one of its bytes.
+  media = path.join(dir, 'evidence.mp4');
+  copyFileSync(fx.h264_bframes.path, media);
+  projectFile = path.join(dir, 'history.tellframe');
+  core = rig.session.create(projectFile);
+  const item = (await core.call('media.import', { paths: [media] })).items[0]!;
+  if (!item.ok) throw new Error(item.error.message);
+  await core.call('annotations.create', { kind: 'segment', videoId: item.id, label: 'lip_sync_mismatch', startFrame: 2, endFrame: 6, note: '<script>alert(1)</script> lags' });
+  await core.call('annotations.create', { kind: 'frame_tag', videoId: item.id, label: 'blink_anomaly', frame: 4 });
+});
+afterAll(async () => {
+  await rig?.close();
+});
+
+async function verify(p: Page): Promise<{ ok: string | null; text: string }> {
+  await p.click('button:has-text("Verify chain and media")');
+  const r = p.locator('[data-testid="verify-result"]');
+  await r.waitFor();
+  await expect.poll(async () => (await p.locator('button:has-text("Verify chain and media")').isEnabled())).toBe(true);
+  return { ok: await r.getAttribute('data-ok'), text: (await r.textContent()) ?? '' };
+}
+
+describe('history', () => {
+  it('lists every change newest first with the chain head, filters by action and text, and shows a change in full', async () => {
+    await page.goto(rig.host.url);
+    await page.click('header button:has-text("History…")');
+    const dialog = page.locator('[role="dialog"][aria-label="History"]');
+    await dialog.waitFor();
+    await expect.poll(() => dialog.locator('[data-testid="audit-head"]').textContent()).toBe(core.store.auditHead());
+    const rows = core.store.auditEntries().length;
+    await expect.poll(() => dialog.locator('tbody tr').count()).toBe(rows);
+    expect(await dialog.locator('tbody tr').first().getAttribute('data-seq')).toBe(String(rows));
+    await dialog.locator('select[aria-label="Action"]').selectOption('annotation.create');
+    await expect.poll(() => dialog.locator('tbody tr').count()).toBe(2);
+    await dialog.locator('input[aria-label="Text in the change"]').fill('lip_sync');
+    await expect.poll(() => dialog.locator('[data-testid="audit-total"]').textContent()).toBe('1 matching');
+    await dialog.locator('tbody tr').first().click();
+    // The recorded change, as text: user input is shown, never run.
+    await expect.poll(() => dialog.locator('tbody tr pre').first().textContent()).toContain('<script>alert(1)</script> lags');
+    expect(await page.evaluate(() => document.querySelectorAll('.history script').length)).toBe(0);
+    await page.screenshot({ path: path.join(shots, 'history.png') });
+    expect((await verify(page)).ok).toBe('true');
+  });
+
+  it('warns loudly when a byte of the media changes and when a recorded change is altered', async () => {
+    const dialog = page.locator('[role="dialog"][aria-label="History"]');
+    // One byte in the middle of the file.
+    const fd = openSync(media, 'r+');
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, 4000);
+    b[0] = b[0]! ^ 0xff;
+    writeSync(fd, b, 0, 1, 4000);
+    closeSync(fd);
+    let r = await verify(page);
+    expect(r.ok).toBe('false');
+    expect(r.text).toMatch(/1 video no longer matches its recorded SHA-256: #1 .*evidence\.mp4 \(changed\)/);
+    expect(await dialog.locator('[role="alert"]').count()).toBeGreaterThan(0);
+
+    // Alter the second audit row behind the app's back (the log is append-only for the app).
+    const raw = new Database(projectFile);
+    raw.exec('DROP TRIGGER audit_log_no_update');
+    raw.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2").run();
+    raw.close();
+    r = await verify(page);
+    expect(r.text).toMatch(/audit chain is BROKEN at row 2/);
+    await page.screenshot({ path: path.join(shots, 'history-broken.png') });
+  });
+});
