@@ -36,7 +36,8 @@ function withCore<T>(project: string, fn: (core: Core) => Promise<T>): Promise<T
 function describeVideo(v: VideoSummary): string[] {
   return [
     `#${v.id}  ${v.path}`,
-    `    sha256 ${v.sha256}  size ${v.size} bytes`,
+    `    sha256 ${v.sha256}${v.custody.md5 ? `  md5 ${v.custody.md5}` : ''}  size ${v.size} bytes`,
+    ...(v.custody.importedBy ? [`    imported ${v.importedAt} by ${v.custody.importedBy}${v.custody.machine ? ` on ${v.custody.machine}` : ''}${v.custody.tool ? ` with ${v.custody.tool}` : ''}${v.custody.ffmpeg ? `, ${v.custody.ffmpeg}` : ''}`] : []),
     `    ${v.codec} ${v.width}x${v.height}${v.pixFmt ? ' ' + v.pixFmt : ''}  frames ${v.frameCount}  duration ${v.duration.toFixed(6)} s`,
     `    avg fps ${v.avgFps.toFixed(3)}${v.vfr ? '  VFR' : ''}  start pts ${v.startPts} (${v.startTime.toFixed(6)} s, time base ${formatRational(v.timeBase)})  index by ${v.indexMethod}`,
   ];

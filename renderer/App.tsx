@@ -7,7 +7,7 @@ import { RegionOverlay } from './features/annotate/RegionOverlay';
 import { Library } from './features/library/Library';
 import { Player } from './features/player/Player';
 import { ProjectChooser } from './features/project/ProjectChooser';
-import type { Store } from './state/store';
+import type { AppState, Store } from './state/store';
 
 export function App({ store }: { store: Store }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
@@ -58,7 +58,7 @@ export function App({ store }: { store: Store }) {
       {dialog === 'export' && state.projectPath ? (
         <ExportDialog client={store.client} home={state.home} videoCount={state.videos.length} selectedId={state.selectedId} onClose={() => setDialog(null)} />
       ) : null}
-      {dialog === 'history' && state.projectPath ? <HistoryDialog client={store.client} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'history' && state.projectPath ? <HistoryDialog client={store.client} videos={state.videos} onClose={() => setDialog(null)} /> : null}
       {dialog === 'import' && state.projectPath ? (
         <ImportAnnotationsDialog
           client={store.client}
@@ -75,6 +75,7 @@ export function App({ store }: { store: Store }) {
           <Library store={store} state={state} />
           {state.selectedId !== null ? (
             <div className="work">
+              <IntegrityBanner check={state.integrity[state.selectedId]} />
               <Player player={store.player} overlay={<RegionOverlay model={store.annotate} player={store.player} />} />
               <AnnotatePanel model={store.annotate} player={store.player} />
             </div>
@@ -88,3 +89,16 @@ export function App({ store }: { store: Store }) {
     </>
   );
 }
+
+/** Loud when the open video's file no longer matches the hash recorded on import (or cannot be read). */
+function IntegrityBanner({ check }: { check: AppState['integrity'][number] | undefined }) {
+  if (!check || check === 'checking' || check.status === 'ok') return null;
+  return (
+    <div className="integrity" role="alert" data-testid="integrity-warning">
+      {check.status === 'missing'
+        ? `The original file is missing or unreadable: ${check.path}. The frames shown may come from the cache; findings cannot be checked against it.`
+        : `This file has CHANGED since it was imported: its SHA-256 is now ${check.actual}, not ${check.expected}. Frames and findings may no longer match the original.`}
+    </div>
+  );
+}
+

@@ -178,6 +178,18 @@ export const api = {
       .strict(),
     output: VideoSummarySchema,
   },
+  /** Re-hash a video's file against the SHA-256 (and MD5) recorded on import; the check is recorded in its custody log. */
+  'media.verify': {
+    input: z.object({ id: VideoId }).strict(),
+    output: z.object({
+      id: z.number().int(),
+      path: z.string(),
+      status: z.enum(['ok', 'missing', 'changed']),
+      expected: z.string(),
+      /** The file's SHA-256 now (null when it cannot be read). */
+      actual: z.string().nullable(),
+    }),
+  },
   /** Start an export in the background (docs/formats.md); poll export.status for progress. */
   'export.start': {
     input: ExportOptionsSchema,
@@ -202,6 +214,8 @@ export const api = {
         action: z.string().max(200).optional(),
         actor: z.string().max(200).optional(),
         text: z.string().max(500).optional(),
+        /** Only this video's custody log: imported, linked, verified, exported. */
+        videoId: VideoId.optional(),
         /** Rows with seq below this one (the next page). */
         before: z.number().int().positive().optional(),
         limit: z.number().int().min(1).max(1000).default(200),

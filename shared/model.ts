@@ -88,6 +88,15 @@ export const VideoSummarySchema = z.object({
   /** The video it was made from (a fake's original), and the identity it shows: splits keep these together. */
   originalId: z.number().int().nullable(),
   identity: z.string().nullable(),
+  /** Intake custody: MD5, who imported it on which machine with which tool and ffmpeg (null before they were recorded). */
+  custody: z.object({
+    md5: z.string().nullable(),
+    mtimeMs: z.number(),
+    importedBy: z.string().nullable(),
+    machine: z.string().nullable(),
+    tool: z.string().nullable(),
+    ffmpeg: z.string().nullable(),
+  }),
 });
 export type VideoSummary = z.infer<typeof VideoSummarySchema>;
 

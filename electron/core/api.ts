@@ -117,6 +117,9 @@ export function toSummary(row: MediaRow): VideoSummary {
     importedAt: row.imported_at,
     originalId: row.original_id,
     identity: row.identity,
+    custody: {
+      md5: row.md5, mtimeMs: row.mtime_ms, importedBy: row.imported_by, machine: row.machine, tool: row.tool_version, ffmpeg: row.ffmpeg_version,
+    },
   };
 }
 
@@ -371,7 +374,7 @@ export class Core {
       return { path: this.store.file, schemaVersion: SCHEMA_VERSION, createdAt: created.value, videos, ffmpeg };
     },
     'media.import': async (input, ctx) =>
-      importPaths({ store: this.store, bins: this.bins, actor: this.actor }, input.paths, {
+      importPaths({ store: this.store, bins: this.bins, actor: this.actor, custody: { machine: os.hostname(), tool: `tellframe ${TOOL_VERSION}`, ffmpeg: await this.ffmpegVersion() } }, input.paths, {
         signal: ctx.signal,
         onProgress: ctx.onProgress,
         onItem: ctx.onItem,
@@ -442,6 +445,23 @@ export class Core {
         return summary;
       })();
       return { ...r, links: placed.links.length };
+    },
+    'media.verify': async ({ id }, ctx) => {
+      const row = this.resolveVideo(id);
+      let actual: string | null = null;
+      let status: 'ok' | 'missing' | 'changed' = 'missing';
+      if (existsSync(row.path)) {
+        try {
+          // 1 MiB reads: the check runs while the viewer serves frames, and each read's hashing holds the thread about 2 ms.
+          const h = await hashFile(row.path, { signal: ctx.signal, md5: row.md5 !== null, chunkBytes: 1 << 20 });
+          actual = h.sha256;
+          status = h.sha256 === row.sha256 && (row.md5 === null || h.md5 === row.md5) ? 'ok' : 'changed';
+        } catch (err) {
+          if (err instanceof TellframeError && err.code === 'ABORTED') throw err;
+        }
+      }
+      this.store.appendAudit(this.actor, 'media.verify', { id: row.id, path: row.path, status, expected: row.sha256, actual });
+      return { id: row.id, path: row.path, status, expected: row.sha256, actual };
     },
     'media.link': async ({ id, originalId, identity }) => {
       this.resolveVideo(id);

@@ -1,4 +1,4 @@
-import type { TellframeClient } from '../../shared/api';
+import type { Output, TellframeClient } from '../../shared/api';
 import type { ImportJob, VideoSummary } from '../../shared/model';
 import { AnnotateModel } from '../features/annotate/model';
 import { PlayerController } from '../features/player/controller';
@@ -16,13 +16,19 @@ export interface AppState {
   error: string | null;
   selectedId: number | null;
   job: ImportJob | null;
+  /** Each opened video's file checked against its recorded hash (once a session): pending, or the result. */
+  integrity: Record<number, 'checking' | Output<'media.verify'>>;
 }
 
 type Listener = () => void;
 
+/** How long after a video is opened its file is re-hashed (the first frames and steps come first). */
+const VERIFY_DELAY_MS = 1500;
+
 export function createStore(client: TellframeClient) {
   let state: AppState = {
     ready: false, projectPath: null, recent: [], home: '', canChooseProject: true, videos: [], loading: false, error: null, selectedId: null, job: null,
+    integrity: {},
   };
   const listeners = new Set<Listener>();
   const set = (patch: Partial<AppState>) => {
@@ -72,7 +78,7 @@ export function createStore(client: TellframeClient) {
       try {
         const res = await client.call(create ? 'session.create' : 'session.open', { path });
         warmed.clear();
-        set({ projectPath: res.project, videos: [], selectedId: null, job: null });
+        set({ projectPath: res.project, videos: [], selectedId: null, job: null, integrity: {} });
         await store.load();
         return null;
       } catch (err) {
@@ -127,6 +133,19 @@ export function createStore(client: TellframeClient) {
       if (!v) return;
       set({ selectedId: id });
       void player.open(v, frame);
+      // Custody: the file is re-hashed once a session when opened, a moment later so the first frames come first.
+      if (!(id in state.integrity)) {
+        set({ integrity: { ...state.integrity, [id]: 'checking' } });
+        setTimeout(() => {
+          client.call('media.verify', { id }).then(
+            (r) => set({ integrity: { ...state.integrity, [id]: r } }),
+            () => {
+              const { [id]: _, ...rest } = state.integrity;
+              set({ integrity: rest });
+            },
+          );
+        }, VERIFY_DELAY_MS);
+      }
     },
     /** The pointer or focus is on a video: have its first frame decoded before it is opened. */
     async warm(id: number): Promise<void> {

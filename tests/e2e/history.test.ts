@@ -86,4 +86,18 @@ describe('history', () => {
     expect(r.text).toMatch(/audit chain is BROKEN at row 2/);
     await page.screenshot({ path: path.join(shots, 'history-broken.png') });
   });
+
+  it('warns loudly in the player when the opened video no longer matches its recorded hash, and lists the check in its custody log', async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('[role="dialog"][aria-label="History"]').waitFor({ state: 'detached' });
+    await page.click('tr:has-text("evidence.mp4")');
+    const warning = page.locator('[data-testid="integrity-warning"]');
+    await warning.waitFor({ timeout: 30_000 });
+    expect(await warning.textContent()).toMatch(/CHANGED since it was imported: its SHA-256 is now [0-9a-f]{64}, not [0-9a-f]{64}/);
+    await page.screenshot({ path: path.join(shots, 'integrity-warning.png') });
+    await page.click('header button:has-text("History…")');
+    const dialog = page.locator('[role="dialog"][aria-label="History"]');
+    await dialog.locator('select[aria-label="Custody of a video"]').selectOption('1');
+    await expect.poll(async () => (await dialog.locator('tbody tr td:nth-child(4)').allTextContents()).reverse()).toEqual(['media.import', 'media.verify']);
+  });
 });

@@ -101,6 +101,20 @@ describe('migrations', () => {
     expect(db.prepare('SELECT original_id, identity FROM media WHERE id = ?').get(b)).toEqual({ original_id: null, identity: 'person_1' });
   });
 
+  it('006 adds the intake custody columns, empty for videos imported before', () => {
+    const db = new Database(':memory:');
+    migrate(db, 5);
+    db.prepare(
+      `INSERT INTO media(path, sha256, size, mtime_ms, probe_json, format_name, format_start_us, stream_index, codec, pix_fmt, width, height,
+        tb_num, tb_den, frame_count, first_pts, end_pts, vfr, index_method, index_notes, imported_at)
+       VALUES ('/a.mp4', 'aa', 1, 0, '{}', 'mp4', 0, 0, 'h264', NULL, 2, 2, 1, 25, 1, 0, 1, 0, 'packets', '[]', 't')`,
+    ).run();
+    expect(migrate(db, 6)).toBe(6);
+    expect(db.prepare('SELECT md5, imported_by, machine, tool_version, ffmpeg_version FROM media').get()).toEqual({
+      md5: null, imported_by: null, machine: null, tool_version: null, ffmpeg_version: null,
+    });
+  });
+
   it('refuses a project written by a newer schema, and re-running is a no-op', () => {
     const db = new Database(':memory:');
     expect(migrate(db)).toBe(SCHEMA_VERSION);

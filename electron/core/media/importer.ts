@@ -24,6 +24,8 @@ export interface ImportContext {
   store: ProjectStore;
   bins: FfmpegPaths;
   actor: string;
+  /** Recorded with each new video (chain of custody): the machine, this tool's and ffmpeg's versions. */
+  custody?: { machine: string; tool: string; ffmpeg: string };
 }
 
 export interface ImportOptions {
@@ -154,7 +156,8 @@ async function importOne(ctx: ImportContext, file: string, report: (stage: Impor
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     report('hash', 0);
-    const hashing = hashFile(file, { signal: work.signal }).then((h) => {
+    // MD5 beside SHA-256 in the same read, for the custody record.
+    const hashing = hashFile(file, { signal: work.signal, md5: ctx.custody !== undefined }).then((h) => {
       const dup = ctx.store.mediaBySha(h.sha256);
       if (dup) work.abort(); // nothing more to learn about this file
       return { h, dup };
@@ -225,6 +228,7 @@ async function importOne(ctx: ImportContext, file: string, report: (stage: Impor
         vfr: isVfr(index.pts),
         indexMethod: index.method,
         indexNotes: index.notes,
+        ...(ctx.custody ? { custody: { md5: h.md5 ?? null, importedBy: ctx.actor, ...ctx.custody } } : {}),
       },
       ctx.actor,
     );

@@ -31,6 +31,8 @@ export interface NewMedia {
   vfr: boolean;
   indexMethod: 'packets' | 'decode';
   indexNotes: string[];
+  /** Intake custody (migration 006): the file's MD5, and who brought it in where, with what. */
+  custody?: { md5: string | null; importedBy: string; machine: string; tool: string; ffmpeg: string };
 }
 
 export interface MediaRow {
@@ -59,6 +61,12 @@ export interface MediaRow {
   /** The video it was made from (migration 005), and the identity it shows. */
   original_id: number | null;
   identity: string | null;
+  /** Intake custody (migration 006); null for videos imported before it. */
+  md5: string | null;
+  imported_by: string | null;
+  machine: string | null;
+  tool_version: string | null;
+  ffmpeg_version: string | null;
 }
 
 export interface FrameTable {
@@ -213,14 +221,23 @@ export class ProjectStore {
   }
 
   /** A filtered page of the audit chain, newest first (LIKE on the payload; % and _ in the text are literal). */
-  auditQuery(q: { action?: string; actor?: string; text?: string; before?: number; limit: number }): {
+  auditQuery(q: { action?: string; actor?: string; text?: string; videoId?: number; before?: number; limit: number }): {
     entries: AuditEntry[]; total: number; rows: number; actions: string[]; actors: string[];
   } {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (q.action) (where.push('action = ?'), args.push(q.action));
-    if (q.actor) (where.push('actor = ?'), args.push(q.actor));
-    if (q.text) (where.push("payload LIKE ? ESCAPE '\\'"), args.push(`%${q.text.replace(/[\\%_]/g, (c) => '\\' + c)}%`));
+    const add = (sql: string, ...values: (string | number)[]) => {
+      where.push(sql);
+      args.push(...values);
+    };
+    if (q.action) add('action = ?', q.action);
+    if (q.actor) add('actor = ?', q.actor);
+    if (q.text) add("payload LIKE ? ESCAPE '\\'", `%${q.text.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
+    if (q.videoId !== undefined) {
+      // A video's custody log: its media.* rows (import, link, verify) and the exports that included it.
+      add(`((action LIKE 'media.%' AND json_extract(payload, '$.id') = ?) OR (action = 'export' AND (json_extract(payload, '$.videos') = 'all'
+        OR EXISTS (SELECT 1 FROM json_each(payload, '$.videos') WHERE value = ?))))`, q.videoId, q.videoId);
+    }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM audit_log ${filter}`).get(...args) as { n: number }).n;
     const page = q.before ? `${filter ? `${filter} AND` : 'WHERE'} seq < ?` : filter;
@@ -264,13 +281,15 @@ export class ProjectStore {
       const info = this.db
         .prepare(
           `INSERT INTO media(path, sha256, size, mtime_ms, probe_json, format_name, format_start_us, stream_index, codec, pix_fmt,
-             width, height, tb_num, tb_den, frame_count, first_pts, end_pts, vfr, index_method, index_notes, imported_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             width, height, tb_num, tb_den, frame_count, first_pts, end_pts, vfr, index_method, index_notes, imported_at,
+             md5, imported_by, machine, tool_version, ffmpeg_version)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           m.path, m.sha256, m.size, m.mtimeMs, m.probeJson, m.formatName, m.formatStartUs, m.streamIndex, m.codec, m.pixFmt,
           m.width, m.height, m.tbNum, m.tbDen, m.pts.length, m.pts[0]!, m.endPts, m.vfr ? 1 : 0, m.indexMethod,
           JSON.stringify(m.indexNotes), new Date().toISOString(),
+          m.custody?.md5 ?? null, m.custody?.importedBy ?? actor, m.custody?.machine ?? null, m.custody?.tool ?? null, m.custody?.ffmpeg ?? null,
         );
       const id = Number(info.lastInsertRowid);
       const ins = this.db.prepare('INSERT INTO frames(media_id, n, pts, key) VALUES (?, ?, ?, ?)');
@@ -282,6 +301,7 @@ export class ProjectStore {
         size: m.size,
         frames: m.pts.length,
         indexMethod: m.indexMethod,
+        ...(m.custody ? { md5: m.custody.md5, mtimeMs: m.mtimeMs, machine: m.custody.machine, tool: m.custody.tool, ffmpeg: m.custody.ffmpeg } : {}),
       });
       return id;
     })();

@@ -33,8 +33,8 @@ function summary(payload: string): string {
  * text; the chain head; and Verify, which recomputes the chain and re-hashes
  * every media file, and says loudly what is broken.
  */
-export function HistoryDialog({ client, onClose }: { client: TellframeClient; onClose: () => void }) {
-  const [filter, setFilter] = useState({ action: '', actor: '', text: '' });
+export function HistoryDialog({ client, videos, onClose }: { client: TellframeClient; videos: { id: number; path: string }[]; onClose: () => void }) {
+  const [filter, setFilter] = useState({ action: '', actor: '', text: '', video: '' });
   const [page, setPage] = useState<Output<'audit.query'> | null>(null);
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   const [open, setOpen] = useState<number | null>(null);
@@ -44,7 +44,10 @@ export function HistoryDialog({ client, onClose }: { client: TellframeClient; on
   const load = useCallback(
     async (before?: number) => {
       try {
-        const q = { ...(filter.action ? { action: filter.action } : {}), ...(filter.actor ? { actor: filter.actor } : {}), ...(filter.text ? { text: filter.text } : {}) };
+        const q = {
+          ...(filter.action ? { action: filter.action } : {}), ...(filter.actor ? { actor: filter.actor } : {}), ...(filter.text ? { text: filter.text } : {}),
+          ...(filter.video ? { videoId: Number(filter.video) } : {}),
+        };
         const r = await client.call('audit.query', { ...q, ...(before ? { before } : {}), limit: PAGE });
         setPage(r);
         setEntries((prev) => (before ? [...prev, ...r.entries] : r.entries));
@@ -59,6 +62,14 @@ export function HistoryDialog({ client, onClose }: { client: TellframeClient; on
     const t = setTimeout(() => void load(), 150);
     return () => clearTimeout(t);
   }, [load]);
+  // Esc closes it wherever the focus is (a button that was disabled while verifying drops the focus to the page).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
 
   const runVerify = async () => {
     setVerify('running');
@@ -72,7 +83,7 @@ export function HistoryDialog({ client, onClose }: { client: TellframeClient; on
 
   const bad = verify && verify !== 'running' ? verify.media.filter((m) => m.status !== 'ok') : [];
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="History" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div className="overlay" role="dialog" aria-modal="true" aria-label="History">
       <div className="export-dialog history">
         <h2>History</h2>
         <p className="muted">
@@ -99,6 +110,12 @@ export function HistoryDialog({ client, onClose }: { client: TellframeClient; on
           ) : null}
         </div>
         <div className="row" aria-label="Filter the history">
+          <select aria-label="Custody of a video" value={filter.video} onChange={(e) => setFilter({ ...filter, video: e.target.value })}>
+            <option value="">every change</option>
+            {videos.map((v) => (
+              <option key={v.id} value={String(v.id)}>custody of #{v.id} {v.path.split(/[\\/]/).pop()}</option>
+            ))}
+          </select>
           <select aria-label="Action" value={filter.action} onChange={(e) => setFilter({ ...filter, action: e.target.value })}>
             <option value="">every action</option>
             {page?.actions.map((a) => <option key={a} value={a}>{a}</option>)}
