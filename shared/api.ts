@@ -178,7 +178,7 @@ export const api = {
       .strict(),
     output: VideoSummarySchema,
   },
-  /** Re-hash a video's file against the SHA-256 (and MD5) recorded on import; the check is recorded in its custody log. */
+  /** Re-hash a video's file against the SHA-256 recorded on import; the check is recorded in its custody log. */
   'media.verify': {
     input: z.object({ id: VideoId }).strict(),
     output: z.object({

@@ -452,10 +452,11 @@ export class Core {
       let status: 'ok' | 'missing' | 'changed' = 'missing';
       if (existsSync(row.path)) {
         try {
-          // 1 MiB reads: the check runs while the viewer serves frames, and each read's hashing holds the thread about 2 ms.
-          const h = await hashFile(row.path, { signal: ctx.signal, md5: row.md5 !== null, chunkBytes: 1 << 20 });
+          // SHA-256 alone decides (MD5 is recorded for older workflows, and would double the work); 1 MiB reads,
+          // because the check runs while the viewer serves frames and each read's hashing holds the thread under 1 ms.
+          const h = await hashFile(row.path, { signal: ctx.signal, chunkBytes: 1 << 20 });
           actual = h.sha256;
-          status = h.sha256 === row.sha256 && (row.md5 === null || h.md5 === row.md5) ? 'ok' : 'changed';
+          status = h.sha256 === row.sha256 ? 'ok' : 'changed';
         } catch (err) {
           if (err instanceof TellframeError && err.code === 'ABORTED') throw err;
         }
