@@ -1,6 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { ExportDialog } from './features/export/ExportDialog';
 import { ImportAnnotationsDialog } from './features/export/ImportAnnotationsDialog';
+import { ForensicsDialog } from './features/forensics/ForensicsDialog';
 import { HistoryDialog } from './features/history/HistoryDialog';
 import { AnnotatePanel } from './features/annotate/AnnotatePanel';
 import { RegionOverlay } from './features/annotate/RegionOverlay';
@@ -11,7 +12,7 @@ import type { AppState, Store } from './state/store';
 
 export function App({ store }: { store: Store }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
-  const [dialog, setDialog] = useState<'export' | 'import' | 'history' | null>(null);
+  const [dialog, setDialog] = useState<'export' | 'import' | 'history' | 'forensics' | null>(null);
   // Desktop menu: File › Import… hands paths to the page, which runs the import and shows progress.
   useEffect(
     () =>
@@ -49,6 +50,9 @@ export function App({ store }: { store: Store }) {
         <span className="path" data-testid="project-path">{state.projectPath ?? 'no project open'}</span>
         {state.projectPath ? (
           <span className="header-actions">
+            <button type="button" onClick={() => setDialog('forensics')} disabled={state.selectedId === null} title="Container, streams, timing and flags of the open video">
+              Forensics…
+            </button>
             <button type="button" onClick={() => setDialog('history')}>History…</button>
             <button type="button" onClick={() => setDialog('import')}>Import annotations…</button>
             <button type="button" onClick={() => setDialog('export')} title="Export (Ctrl+E)">Export…</button>
@@ -57,6 +61,9 @@ export function App({ store }: { store: Store }) {
       </header>
       {dialog === 'export' && state.projectPath ? (
         <ExportDialog client={store.client} home={state.home} videoCount={state.videos.length} selectedId={state.selectedId} onClose={() => setDialog(null)} />
+      ) : null}
+      {dialog === 'forensics' && state.projectPath && store.selected() ? (
+        <ForensicsDialog client={store.client} video={store.selected()!} onClose={() => setDialog(null)} onTagged={() => void store.annotate.reload()} />
       ) : null}
       {dialog === 'history' && state.projectPath ? <HistoryDialog client={store.client} videos={state.videos} onClose={() => setDialog(null)} /> : null}
       {dialog === 'import' && state.projectPath ? (

@@ -14,6 +14,7 @@ import {
 } from './annotations';
 import { NativeExportSchema } from './nativeJson';
 import { ExportJobSchema, ExportOptionsSchema, IMPORT_FORMATS } from './exportFormats';
+import { ForensicsSchema } from './forensics';
 
 /**
  * The one contract between the UI and the core, used by every host: Electron
@@ -177,6 +178,11 @@ export const api = {
       .object({ id: VideoId, originalId: VideoId.nullable().optional(), identity: z.string().trim().min(1).max(200).nullable().optional() })
       .strict(),
     output: VideoSummarySchema,
+  },
+  /** The media forensics summary: container and streams, timing from the exact index, and flags against a claimed origin. */
+  'media.forensics': {
+    input: z.object({ id: VideoId }).strict(),
+    output: ForensicsSchema,
   },
   /** Re-hash a video's file against the SHA-256 recorded on import; the check is recorded in its custody log. */
   'media.verify': {

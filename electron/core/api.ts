@@ -11,6 +11,7 @@ import { i420ToRgba, yuvColour, type YuvColour } from '../../shared/yuv';
 import { makeAudioFile } from './media/audio';
 import { extractFrame, seeksByDts, type ExtractedFrame, type FrameFormat } from './media/extract';
 import { FrameServer, type RawFrame, type VideoSource } from './media/frameServer';
+import { analyseMedia } from './media/forensics';
 import { hashFile } from './media/hash';
 import { importPaths, type ImportProgress } from './media/importer';
 import { locateFfmpeg, type FfmpegPaths, type LocateOptions } from './media/locate';
@@ -445,6 +446,11 @@ export class Core {
         return summary;
       })();
       return { ...r, links: placed.links.length };
+    },
+    'media.forensics': async ({ id }) => {
+      const row = this.resolveVideo(id);
+      const t = this.frameTable(row.id);
+      return analyseMedia({ probeJson: row.probe_json, streamIndex: row.stream_index, pts: t.pts, key: t.key, endPts: row.end_pts, timeBase: { num: row.tb_num, den: row.tb_den } });
     },
     'media.verify': async ({ id }, ctx) => {
       const row = this.resolveVideo(id);

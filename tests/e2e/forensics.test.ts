@@ -1,0 +1,48 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/api';
+import { getFixtures, tempDir } from '../integration/helpers';
+import { openRig, shots, type BrowserRig } from './page';
+
+/** The forensics panel in Chromium: details and flags of the open video, and a flag made a metadata_anomaly annotation in one click. */
+let rig: BrowserRig;
+let page: Page;
+let core: Core;
+let id: number;
+
+beforeAll(async () => {
+  const fx = await getFixtures();
+  rig = await openRig();
+  page = rig.page;
+  core = rig.session.create(path.join(tempDir(), 'forensics-ui.tellframe'));
+  const item = (await core.call('media.import', { paths: [fx.audio_first.path] })).items[0]!;
+  if (!item.ok) throw new Error(item.error.message);
+  id = item.id;
+});
+afterAll(async () => {
+  await rig?.close();
+});
+
+describe('forensics panel', () => {
+  it('shows container, streams, timing and flags, and tags a flag as a metadata_anomaly annotation', async () => {
+    await page.goto(`${rig.host.url}&video=${id}&frame=0`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="frame-index"]')?.textContent === '0');
+    await page.click('header button:has-text("Forensics…")');
+    const dialog = page.locator('[role="dialog"][aria-label="Forensics"]');
+    await dialog.locator('[data-flag="stream_offset"]').waitFor();
+    const v = await core.call('media.get', { id });
+    expect(await dialog.locator('[data-testid="timing"]').textContent()).toContain(`${v.frameCount} frames`);
+    expect(await dialog.locator('[data-testid="container-tags"]').textContent()).toMatch(/encoder=Lavf/i);
+    expect(await dialog.locator('[data-flag="stream_offset"]').textContent()).toMatch(/Audio starts 0\.5\d\d s before the video/);
+    await page.screenshot({ path: path.join(shots, 'forensics.png') });
+    await dialog.locator('[data-flag="stream_offset"] button').click();
+    await expect.poll(() => dialog.locator('[data-flag="stream_offset"] button').textContent()).toBe('Tagged');
+    const tags = (await core.call('annotations.list', { videoId: id })).filter((a) => a.label === 'metadata_anomaly');
+    expect(tags).toHaveLength(1);
+    expect(tags[0]).toMatchObject({ kind: 'segment', startFrame: 0, endFrame: v.frameCount - 1 });
+    expect(tags[0]!.note).toMatch(/^Audio starts 0\.5\d\d s before the video\. \(audio start/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+});
