@@ -5,12 +5,12 @@ import { z } from 'zod';
  * (export.start) and the export dialog. docs/formats.md describes each format.
  */
 export const EXPORT_FORMATS = [
-  'json', 'csv', 'cvat-video', 'cvat-images', 'coco', 'elan', 'mot', 'webvtt', 'lavdf', 'dfdc', 'frames',
+  'json', 'csv', 'cvat-video', 'cvat-images', 'coco', 'elan', 'mot', 'webvtt', 'lavdf', 'dfdc', 'frames', 'framemd5',
 ] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Formats that decode frames with ffmpeg (the others are text built from the project alone). */
-export const FRAME_FORMATS: readonly ExportFormat[] = ['coco', 'frames'];
+export const FRAME_FORMATS: readonly ExportFormat[] = ['coco', 'frames', 'framemd5'];
 
 export const EXPORT_FORMAT_TITLES: Record<ExportFormat, string> = {
   json: 'Tellframe native JSON',
@@ -24,6 +24,7 @@ export const EXPORT_FORMAT_TITLES: Record<ExportFormat, string> = {
   lavdf: 'LAV-DF / AV-Deepfake1M metadata.json',
   dfdc: 'DFDC metadata.json',
   frames: 'Frames and crops (PNG/JPEG)',
+  framemd5: 'Per-frame hash list (framemd5, TSV)',
 };
 
 export const SPLITS = ['train', 'val', 'test'] as const;

@@ -306,8 +306,8 @@ describe('a dataset build of every format from the command line', () => {
     try {
       const r = spawnSync(process.execPath, [BIN, 'export', p.file, '--format', 'all', '--out', out, '--split', '0.6,0.2,0.2', '--seed', '3', '--image', 'jpeg', '--crops', '--negatives', '2'], { encoding: 'utf8', timeout: 300_000 });
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/Wrote .*: json, csv, cvat-video, cvat-images, coco, elan, mot, webvtt, lavdf, dfdc, frames; 5 videos/);
-      expect(readdirSync(out).sort()).toEqual(['MANIFEST.sha256', 'README.md', 'coco', 'csv', 'cvat-images', 'cvat-video', 'dfdc', 'elan', 'frames', 'json', 'lavdf', 'mot', 'webvtt']);
+      expect(r.stdout).toMatch(/Wrote .*: json, csv, cvat-video, cvat-images, coco, elan, mot, webvtt, lavdf, dfdc, frames, framemd5; 5 videos/);
+      expect(readdirSync(out).sort()).toEqual(['MANIFEST.sha256', 'README.md', 'coco', 'csv', 'cvat-images', 'cvat-video', 'dfdc', 'elan', 'framemd5', 'frames', 'json', 'lavdf', 'mot', 'webvtt']);
       const check = spawnSync('sha256sum', ['-c', '--strict', '--quiet', 'MANIFEST.sha256'], { cwd: out, encoding: 'utf8' });
       expect(check.status, check.stdout + check.stderr).toBe(0);
       // The split: the original (h264_bframes) and its fake (h264_vfr) share one.
