@@ -25,15 +25,20 @@ export const ForensicsSchema = z.object({
   })),
   /** Frames in the exact index. */
   frames: z.number().int(),
-  /** Key frame indices. */
+  /** Key frame indices (the first 1000) and how many there are. */
   keyframes: z.array(z.number().int()),
-  /** Frame durations from the stored pts, most frequent first. */
+  keyframeCount: z.number().int(),
+  /** Frame durations from the stored pts, most frequent first (the first 1000), and how many distinct ones there are. */
   histogram: z.array(z.object({ ticks: z.number(), seconds: z.number(), count: z.number().int() })),
+  durationCount: z.number().int(),
+  /** Frames commonly last different times (time-base rounding and gaps aside). */
   vfr: z.boolean(),
-  /** Frames that last well over two usual frames (dropped or cut frames). */
+  /** Frames that last about two or more usual frames (dropped or cut frames): the first 1000, and the count. */
   gaps: z.array(z.object({ afterFrame: z.number().int(), seconds: z.number(), usualSeconds: z.number(), missingFrames: z.number().int() })),
-  /** Frames whose pts equals the previous frame's. */
+  gapCount: z.number().int(),
+  /** Frames whose pts equals the previous frame's: the first 1000, and the count. */
   repeatedPts: z.array(z.object({ frame: z.number().int(), pts: z.number() })),
+  repeatedCount: z.number().int(),
   flags: z.array(ForensicsFlagSchema),
 });
 export type Forensics = z.infer<typeof ForensicsSchema>;

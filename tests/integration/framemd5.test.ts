@@ -52,4 +52,20 @@ describe('framemd5 export', () => {
     const dupRows = readTsv(path.join(out, tsvs.find((t) => t.includes('duplicated_frames'))!));
     expect(dupRows.filter((x) => x.same_as_previous === '1')).toHaveLength(20);
   }, 300_000);
+
+  it('fails at the first frame whose decoded pts differs from the stored index, and leaves nothing', async () => {
+    const v = (await core.call('media.list', {}))[0]!;
+    // The index is the project's claim; change one frame's pts behind its back.
+    core.store.db.prepare('UPDATE frames SET pts = pts + 1 WHERE media_id = ? AND n = 5').run(v.id);
+    const fresh = Core.open(core.store.file, { actor: 'ana' });
+    const parent = tempDir();
+    try {
+      await expect(fresh.exportRun(ExportOptionsSchema.parse({ formats: ['framemd5'], out: path.join(parent, 'x'), videoIds: [v.id] })))
+        .rejects.toThrow(/Frame 5: ffmpeg decoded pts \d+, the project's index has \d+/);
+      expect(readdirSync(parent)).toEqual([]);
+    } finally {
+      fresh.close();
+      core.store.db.prepare('UPDATE frames SET pts = pts - 1 WHERE media_id = ? AND n = 5').run(v.id);
+    }
+  }, 300_000);
 });

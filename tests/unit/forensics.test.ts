@@ -49,6 +49,16 @@ describe('analyseMedia', () => {
     expect(g.gaps).toEqual([{ afterFrame: 19, seconds: 11 * 512 / 12800, usualSeconds: 0.04, missingFrames: 10 }]);
     expect(g.flags.find((f) => f.id === 'pts_gaps')!.message).toMatch(/1 gap in the timestamps \(first after frame 19\)/);
 
+    // One dropped frame: a frame lasting two usual ones is flagged too.
+    const one = analyseMedia(input([...cfr.slice(0, 20), ...cfr.slice(21)]));
+    expect(one.gaps).toEqual([{ afterFrame: 19, seconds: 0.08, usualSeconds: 0.04, missingFrames: 1 }]);
+    expect(one.vfr).toBe(false);
+
+    // 29.97 fps written in 1/90000 with durations that round differently (3000/3006 ticks, 0.07 ms apart) is one rate.
+    const jitter: number[] = [];
+    for (let i = 0, p = 0; i < 60; i++, p += i % 2 ? 3000 : 3006) jitter.push(p);
+    expect(analyseMedia({ ...input(jitter), timeBase: { num: 1, den: 90000 }, endPts: jitter[59]! + 3003 }).vfr).toBe(false);
+
     const rep = [...cfr.slice(0, 10), cfr[9]!, ...cfr.slice(10)];
     const d = analyseMedia(input(rep));
     expect(d.repeatedPts).toEqual([{ frame: 10, pts: 9 * 512 }]);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { TellframeError } from '../../../shared/errors';
 import { parseRational, type Rational } from '../../../shared/time';
@@ -15,13 +15,6 @@ import { videoError } from './frames';
  * equal the stored index frame for frame, or the export fails: the list is
  * evidence that frame i is what the project calls frame i.
  */
-export interface FrameHash {
-  frame: number;
-  pts: number;
-  duration: number;
-  size: number;
-  md5: string;
-}
 
 export function framemd5Args(src: Pick<ExtractSource, 'path' | 'streamIndex'>): string[] {
   return [
@@ -32,82 +25,113 @@ export function framemd5Args(src: Pick<ExtractSource, 'path' | 'streamIndex'>): 
   ];
 }
 
-/** Parse framemd5 text: the time base header and one row per frame (stream 0 only). Pure. */
-export function parseFramemd5(text: string): { timeBase: Rational | null; rows: Omit<FrameHash, 'frame'>[] } {
-  let timeBase: Rational | null = null;
-  const rows: Omit<FrameHash, 'frame'>[] = [];
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#tb 0:')) timeBase = parseRational(line.slice(6).trim());
-    if (!line || line.startsWith('#')) continue;
-    const cells = line.split(',').map((c) => c.trim());
-    if (cells.length < 6 || cells[0] !== '0') continue;
-    rows.push({ pts: Number(cells[2]), duration: Number(cells[3]), size: Number(cells[4]), md5: cells[5]! });
-  }
-  return { timeBase, rows };
-}
 
-/** Hash every frame of one video and check each pts against the stored index. */
-export async function hashFrames(ctx: Pick<ExportContext, 'media' | 'signal'>, v: ExportVideo, onFrame: (done: number) => void): Promise<FrameHash[]> {
+/**
+ * Hash every frame of one video into `file` (TSV), line by line as ffmpeg
+ * prints them: each pts is checked against the stored index as it arrives
+ * (ffmpeg is stopped at the first mismatch), and memory stays flat however
+ * long the video is.
+ */
+export async function hashFramesToFile(
+  ctx: Pick<ExportContext, 'media' | 'signal' | 'model'>,
+  v: ExportVideo,
+  file: string,
+  onFrame: (done: number) => void,
+): Promise<{ frames: number; repeated: number }> {
   const src = ctx.media.source(v.id);
-  let text = '';
-  let lines = 0;
-  const res = await runProcess(ctx.media.bins.ffmpeg, framemd5Args(src), {
-    signal: ctx.signal,
-    timeoutMs: 6 * 3600_000,
-    onStdout: (chunk) => {
-      const s = chunk.toString('utf8');
-      text += s;
-      for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) lines++;
-      if (lines % 100 === 0) onFrame(Math.max(0, lines - 10));
-    },
-  });
-  if (res.code !== 0) throw new TellframeError('FFMPEG_FAILED', `ffmpeg could not hash the frames: ${lastErrorLine(res.stderr)}`);
-  const { timeBase, rows } = parseFramemd5(text);
-  if (rows.length !== src.pts.length) {
-    throw new TellframeError('FRAME_MISMATCH', `ffmpeg decoded ${rows.length} frames, the project's index has ${src.pts.length}.`);
+  const fd = openSync(file, 'w');
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let failure: TellframeError | null = null;
+  let partial = '';
+  let frame = 0;
+  let repeated = 0;
+  let prev = '';
+  let timeBase: Rational | null = null;
+  const fail = (e: TellframeError) => {
+    failure ??= e;
+    stop.abort();
+  };
+  const onLine = (line: string) => {
+    if (failure) return;
+    if (line.startsWith('#tb 0:')) {
+      timeBase = parseRational(line.slice(6).trim());
+      // ffmpeg is told to keep the stream's time base; anything else would make the pts incomparable.
+      if (timeBase.num * src.timeBase.den !== timeBase.den * src.timeBase.num) {
+        fail(new TellframeError('FRAME_MISMATCH', `ffmpeg hashed in time base ${timeBase.num}/${timeBase.den}, not the stream's ${src.timeBase.num}/${src.timeBase.den}.`));
+      }
+      return;
+    }
+    if (!line || line.startsWith('#')) return;
+    const cells = line.split(',').map((c) => c.trim());
+    if (cells.length < 6 || cells[0] !== '0') return;
+    const pts = Number(cells[2]);
+    if (frame >= src.pts.length) return fail(new TellframeError('FRAME_MISMATCH', `ffmpeg decoded more frames than the project's index has (${src.pts.length}).`));
+    if (pts !== src.pts[frame]) return fail(new TellframeError('FRAME_MISMATCH', `Frame ${frame}: ffmpeg decoded pts ${pts}, the project's index has ${src.pts[frame]}.`));
+    const md5 = cells[5]!;
+    const same = frame > 0 && md5 === prev;
+    if (same) repeated++;
+    writeSync(fd, `${frame}\t${pts}\t${seconds(v, pts)}\t${cells[3]}\t${cells[4]}\t${md5}\t${same ? 1 : 0}\n`);
+    prev = md5;
+    frame++;
+    if (frame % 100 === 0) onFrame(frame);
+  };
+  try {
+    writeSync(fd, framemd5Header(ctx.model.exported.ffmpeg, v));
+    const res = await runProcess(ctx.media.bins.ffmpeg, framemd5Args(src), {
+      signal: stop.signal,
+      timeoutMs: 6 * 3600_000,
+      onStdout: (chunk) => {
+        const lines = (partial + chunk.toString('utf8')).split('\n');
+        partial = lines.pop() ?? '';
+        for (const l of lines) onLine(l);
+      },
+    }).catch((err: unknown) => {
+      if (failure) return null;
+      throw err;
+    });
+    if (failure) throw failure;
+    if (ctx.signal.aborted) throw new TellframeError('ABORTED', 'The export was cancelled.');
+    if (res && res.code !== 0) throw new TellframeError('FFMPEG_FAILED', `ffmpeg could not hash the frames: ${lastErrorLine(res.stderr)}`);
+    if (partial) onLine(partial);
+    if (failure) throw failure;
+    if (frame !== src.pts.length) throw new TellframeError('FRAME_MISMATCH', `ffmpeg decoded ${frame} frames, the project's index has ${src.pts.length}.`);
+    return { frames: frame, repeated };
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    closeSync(fd);
   }
-  const tb = src.timeBase;
-  return rows.map((r, i) => {
-    // Same time base by construction; a differing one is converted exactly before comparing.
-    const pts = timeBase && (timeBase.num !== tb.num || timeBase.den !== tb.den) ? Math.round((r.pts * timeBase.num * tb.den) / (timeBase.den * tb.num)) : r.pts;
-    if (pts !== src.pts[i]) throw new TellframeError('FRAME_MISMATCH', `Frame ${i}: ffmpeg decoded pts ${pts}, the project's index has ${src.pts[i]}.`);
-    return { frame: i, pts, duration: r.duration, size: r.size, md5: r.md5 };
-  });
 }
 
 export const FRAMEMD5_COLUMNS = ['frame', 'pts', 'time', 'duration', 'size', 'md5', 'same_as_previous'] as const;
 
-/** The TSV of one video: `#` comment lines naming the file and the time rules, a header, a row per frame. */
-export function framemd5Tsv(v: ExportVideo, hashes: readonly FrameHash[]): string {
-  const out = [
+/** `#` lines naming the file, what the hashes are of and how to reproduce them, then the column header. */
+export function framemd5Header(ffmpeg: string, v: ExportVideo): string {
+  return [
     `# tellframe framemd5: ${v.file.replace(/[\r\n\t]/g, ' ')}`,
-    `# sha256 ${v.sha256}; frames are exact decode indices; pts in time base ${v.timeBase.num}/${v.timeBase.den}; time in seconds from frame 0's pts; md5 of each decoded frame as ffmpeg's framemd5 computes it`,
+    `# sha256 ${v.sha256}; frames are exact decode indices; pts and duration in time base ${v.timeBase.num}/${v.timeBase.den}; time in seconds from frame 0's pts`,
+    `# md5 of each decoded picture (pixel format ${v.pixFmt ?? 'as decoded'}) as ffmpeg's framemd5 computes it; ${ffmpeg || 'ffmpeg'}`,
     FRAMEMD5_COLUMNS.join('\t'),
-  ];
-  hashes.forEach((h, i) => {
-    out.push([h.frame, h.pts, seconds(v, h.pts), h.duration, h.size, h.md5, i > 0 && hashes[i - 1]!.md5 === h.md5 ? 1 : 0].join('\t'));
-  });
-  return out.join('\n') + '\n';
+  ].join('\n') + '\n';
 }
 
 export const exportFramemd5: FileExporter = async (ctx) => {
   const written: string[] = [];
   const total = ctx.model.videos.reduce((n, v) => n + v.frameCount, 0);
   let done = 0;
+  mkdirSync(ctx.dir, { recursive: true });
   for (const v of ctx.model.videos) {
     if (ctx.signal.aborted) throw new TellframeError('ABORTED', 'The export was cancelled.');
-    let hashes: FrameHash[];
+    const rel = `${videoSlug(v)}.tsv`;
     try {
-      hashes = await hashFrames(ctx, v, (n) => ctx.progress(done + n, total, `Hashing the frames of ${v.file}`));
+      const r = await hashFramesToFile(ctx, v, path.join(ctx.dir, rel), (n) => ctx.progress(done + n, total, `Hashing the frames of ${v.file}`));
+      done += v.frameCount;
+      ctx.progress(done, total, `Hashed ${v.file}: ${r.repeated} frames repeat the one before`);
     } catch (err) {
       throw videoError(err, v);
     }
-    done += v.frameCount;
-    const rel = `${videoSlug(v)}.tsv`;
-    mkdirSync(ctx.dir, { recursive: true });
-    writeFileSync(path.join(ctx.dir, rel), framemd5Tsv(v, hashes));
     written.push(rel);
-    ctx.progress(done, total, `Hashed ${v.file}`);
   }
   return written;
 };

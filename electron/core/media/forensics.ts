@@ -36,6 +36,9 @@ const num = (s: string | number | undefined): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
+/** At most this many key frames, durations, gaps and repeats are listed (their counts are always complete). */
+const MAX_LIST = 1000;
+
 /** Matroska keeps stream durations as a DURATION tag (HH:MM:SS.fraction) rather than a field. */
 function tagDuration(tags: Record<string, string> | undefined): number | null {
   const m = /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec((tags?.DURATION ?? tags?.duration ?? '').trim());
@@ -93,16 +96,28 @@ export function analyseMedia(input: ForensicsInput): Forensics {
   }
   const sorted = [...ds].filter((d) => d > 0).sort((a, b) => a - b);
   const median = sorted.length ? sorted[sorted.length >> 1]! : 0;
+  const allHistogram = [...durations.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([ticks, count]) => ({ ticks, seconds: ticks * tick, count }));
+  // Variable frame rate: frames commonly last different times. Durations within max(1 tick, 1 ms) of
+  // each other are one rate (time-base rounding), and whole multiples of the usual one are gaps, not a rate.
+  const slack = Math.max(1, 0.001 / tick);
+  const common = allHistogram.filter((h) => h.ticks > 0 && h.count > Math.max(1, n * 0.01));
+  const isMultiple = (d: number) => median > 0 && Math.round(d / median) >= 2 && Math.abs(d - Math.round(d / median) * median) <= slack;
+  const vfr = common.some((h) => Math.abs(h.ticks - median) > slack && !isMultiple(h.ticks));
   for (let i = 0; i + 1 < n; i++) {
     const d = ds[i]!;
-    // A frame that lasts well over two usual frames: frames may have been dropped or cut out there.
-    if (median > 0 && d > 2.5 * median) gaps.push({ afterFrame: i, seconds: d * tick, usualSeconds: median * tick, missingFrames: Math.round(d / median) - 1 });
+    // A frame that lasts about two or more usual frames: frames may have been dropped or cut out there
+    // (at a variable rate only well beyond the usual spread).
+    if (median > 0 && d > (vfr ? 2.5 : 1.5) * median) gaps.push({ afterFrame: i, seconds: d * tick, usualSeconds: median * tick, missingFrames: Math.round(d / median) - 1 });
   }
-  const histogram = [...durations.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([ticks, count]) => ({ ticks, seconds: ticks * tick, count }));
-  const distinct = histogram.filter((h) => h.ticks > 0 && h.count > Math.max(1, n * 0.01));
-  const vfr = distinct.length > 1 && Math.abs(distinct[0]!.ticks - distinct[1]!.ticks) > 1;
+  // Bounded for the panel and the wire: the counts are complete, the lists are not.
+  const histogram = allHistogram.slice(0, MAX_LIST);
   const keyframes: number[] = [];
-  for (let i = 0; i < n; i++) if (key[i]) keyframes.push(i);
+  let keyframeCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (!key[i]) continue;
+    keyframeCount++;
+    if (keyframes.length < MAX_LIST) keyframes.push(i);
+  }
 
   const flags: ForensicsFlag[] = [];
   const encoderTags: [string, string][] = [
@@ -124,9 +139,12 @@ export function analyseMedia(input: ForensicsInput): Forensics {
   if (video && audio && video.duration !== null && audio.duration !== null && Math.abs(video.duration - audio.duration) > 0.5) {
     flags.push({ id: 'duration_mismatch', severity: 'warning', message: `Audio and video last differently: ${audio.duration.toFixed(3)} s against ${video.duration.toFixed(3)} s.`, evidence: `audio ${audio.duration}, video ${video.duration}` });
   }
-  if (vfr) flags.push({ id: 'vfr', severity: 'info', message: `Variable frame rate: frames last ${distinct.slice(0, 3).map((d) => `${(d.seconds * 1000).toFixed(2)} ms (${d.count})`).join(', ')}. Common for phones and screen captures, rare after professional editing.`, evidence: `${distinct.length} frame durations` });
+  if (vfr) flags.push({ id: 'vfr', severity: 'info', message: `Variable frame rate: frames last ${common.slice(0, 3).map((d) => `${(d.seconds * 1000).toFixed(2)} ms (${d.count})`).join(', ')}. Common for phones and screen captures, rare after professional editing.`, evidence: `${allHistogram.length} frame durations` });
   if (gaps.length) flags.push({ id: 'pts_gaps', severity: 'warning', message: `${gaps.length} gap${gaps.length > 1 ? 's' : ''} in the timestamps (first after frame ${gaps[0]!.afterFrame}): frames may have been dropped or cut out.`, evidence: gaps.slice(0, 5).map((g) => `after ${g.afterFrame}: ${g.seconds.toFixed(4)} s`).join('; ') });
   if (repeats.length) flags.push({ id: 'repeated_pts', severity: 'warning', message: `${repeats.length} frame${repeats.length > 1 ? 's' : ''} repeat the previous frame's timestamp (first at frame ${repeats[0]!.frame}).`, evidence: repeats.slice(0, 5).map((r) => `frame ${r.frame}`).join(', ') });
 
-  return { container, streams, frames: n, keyframes, histogram, vfr, gaps, repeatedPts: repeats, flags };
+  return {
+    container, streams, frames: n, keyframes, keyframeCount, histogram, durationCount: allHistogram.length, vfr,
+    gaps: gaps.slice(0, MAX_LIST), gapCount: gaps.length, repeatedPts: repeats.slice(0, MAX_LIST), repeatedCount: repeats.length, flags,
+  };
 }

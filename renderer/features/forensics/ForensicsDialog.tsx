@@ -91,8 +91,8 @@ export function ForensicsDialog({ client, video, onClose, onTagged }: { client: 
             <section aria-label="Timing">
               <h3>Timing (exact frame index)</h3>
               <p data-testid="timing">
-                {r.frames} frames, {r.keyframes.length} key frames{r.keyframes.length ? ` (first at ${r.keyframes.slice(0, 8).join(', ')}${r.keyframes.length > 8 ? ', …' : ''})` : ''};{' '}
-                {r.vfr ? 'variable frame rate' : 'constant frame rate'}; {r.gaps.length} gaps; {r.repeatedPts.length} repeated timestamps.
+                {r.frames} frames, {r.keyframeCount} key frames{r.keyframes.length ? ` (first at ${r.keyframes.slice(0, 8).join(', ')}${r.keyframeCount > 8 ? ', …' : ''})` : ''};{' '}
+                {r.vfr ? 'variable frame rate' : 'constant frame rate'}; {r.gapCount} gaps; {r.repeatedCount} repeated timestamps.
               </p>
               <table>
                 <thead><tr><th>frame duration</th><th>frames</th></tr></thead>
