@@ -454,19 +454,7 @@ export class Core {
     },
     'media.verify': async ({ id }, ctx) => {
       const row = this.resolveVideo(id);
-      let actual: string | null = null;
-      let status: 'ok' | 'missing' | 'changed' = 'missing';
-      if (existsSync(row.path)) {
-        try {
-          // SHA-256 alone decides (MD5 is recorded for older workflows, and would double the work); 1 MiB reads,
-          // because the check runs while the viewer serves frames and each read's hashing holds the thread under 1 ms.
-          const h = await hashFile(row.path, { signal: ctx.signal, chunkBytes: 1 << 20 });
-          actual = h.sha256;
-          status = h.sha256 === row.sha256 ? 'ok' : 'changed';
-        } catch (err) {
-          if (err instanceof TellframeError && err.code === 'ABORTED') throw err;
-        }
-      }
+      const { status, actual } = await checkMedia(row, ctx.signal);
       this.store.appendAudit(this.actor, 'media.verify', { id: row.id, path: row.path, status, expected: row.sha256, actual });
       return { id: row.id, path: row.path, status, expected: row.sha256, actual };
     },
@@ -488,16 +476,7 @@ export class Core {
       const audit = this.store.verifyAudit();
       const media = [];
       for (const row of this.store.listMedia()) {
-        let status: 'ok' | 'missing' | 'changed' = 'ok';
-        if (!existsSync(row.path)) status = 'missing';
-        else {
-          try {
-            const h = await hashFile(row.path, { signal: ctx.signal });
-            if (h.sha256 !== row.sha256) status = 'changed';
-          } catch {
-            status = 'missing';
-          }
-        }
+        const { status } = await checkMedia(row, ctx.signal);
         media.push({ id: row.id, path: row.path, status });
       }
       const auditOk = audit.brokenAt === null;
@@ -550,6 +529,24 @@ export class Core {
     const handler = this.handlers[method as ProjectMethod] as (input: unknown, ctx: CallContext) => Promise<unknown>;
     const out = await handler(parseInput(method, rawInput), ctx);
     return api[method].output.parse(out) as Output<M>;
+  }
+}
+
+/**
+ * Whether a video's file still is what was imported: SHA-256 alone decides
+ * (MD5 is recorded for older workflows and would double the work). 1 MiB
+ * reads, because checks run while the viewer serves frames and each read's
+ * hashing then holds the thread under 1 ms. A cancel passes through as
+ * ABORTED; any other failure to read is "missing".
+ */
+export async function checkMedia(row: Pick<MediaRow, 'path' | 'sha256'>, signal?: AbortSignal): Promise<{ status: 'ok' | 'missing' | 'changed'; actual: string | null }> {
+  if (!existsSync(row.path)) return { status: 'missing', actual: null };
+  try {
+    const h = await hashFile(row.path, { signal, chunkBytes: 1 << 20 });
+    return { status: h.sha256 === row.sha256 ? 'ok' : 'changed', actual: h.sha256 };
+  } catch (err) {
+    if (err instanceof TellframeError && err.code === 'ABORTED') throw err;
+    return { status: 'missing', actual: null };
   }
 }
 

@@ -39,6 +39,7 @@ export function createStore(client: TellframeClient) {
   const annotate = new AnnotateModel(client);
   const warmed = new Set<number>();
   let poll: ReturnType<typeof setTimeout> | null = null;
+  let verifying: Promise<void> = Promise.resolve();
 
   const store = {
     client,
@@ -136,15 +137,31 @@ export function createStore(client: TellframeClient) {
       // Custody: the file is re-hashed once a session when opened, a moment later so the first frames come first.
       if (!(id in state.integrity)) {
         set({ integrity: { ...state.integrity, [id]: 'checking' } });
-        setTimeout(() => {
-          client.call('media.verify', { id }).then(
-            (r) => set({ integrity: { ...state.integrity, [id]: r } }),
-            () => {
-              const { [id]: _, ...rest } = state.integrity;
-              set({ integrity: rest });
-            },
-          );
-        }, VERIFY_DELAY_MS);
+        // Tied to this project: ids start at 1 in every project, so a check must not run (or land) in another one.
+        const project = state.projectPath;
+        const same = () => state.projectPath === project;
+        // One check at a time, in the order videos were opened.
+        verifying = verifying.then(
+          () =>
+            new Promise<void>((done) =>
+              setTimeout(() => {
+                if (!same()) return done();
+                client.call('media.verify', { id }).then(
+                  (r) => {
+                    if (same()) set({ integrity: { ...state.integrity, [id]: r } });
+                    done();
+                  },
+                  () => {
+                    if (same()) {
+                      const { [id]: _, ...rest } = state.integrity;
+                      set({ integrity: rest });
+                    }
+                    done();
+                  },
+                );
+              }, VERIFY_DELAY_MS),
+            ),
+        );
       }
     },
     /** The pointer or focus is on a video: have its first frame decoded before it is opened. */

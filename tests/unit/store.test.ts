@@ -96,4 +96,27 @@ describe('ProjectStore', () => {
     expect(s.auditQuery({ text: 'no such text', limit: 10 }).total).toBe(0);
     s.close();
   });
+
+  it("finds text with quotes and backslashes as written, and keeps a video's custody log to its own rows even past an altered row", () => {
+    const file = path.join(tmp(), 'c.tellframe');
+    const s = ProjectStore.create(file, 'ana');
+    s.appendAudit('ana', 'export', { formats: ['json'], videos: 'all' });
+    const id = s.addMedia(media('c'.repeat(64)), 'ana');
+    const other = s.addMedia(media('d'.repeat(64)), 'ana');
+    s.appendAudit('ana', 'media.verify', { id, status: 'ok' });
+    s.appendAudit('ana', 'note', { path: 'C:\\clips\\a "b".mp4' });
+    s.appendAudit('ana', 'export', { formats: ['csv'], videos: [other] });
+    s.appendAudit('ana', 'export', { formats: ['json'], videos: 'all' });
+    expect(s.auditQuery({ text: 'C:\\clips\\a "b"', limit: 10 }).total).toBe(1);
+    const log = () => s.auditQuery({ videoId: id, limit: 50 }).entries.map((e) => `${e.action}${e.action === 'export' ? ':' + JSON.stringify(JSON.parse(e.payload).videos) : ''}`).reverse();
+    // The export of "all" before the video came in is not part of its custody; the one of another video neither.
+    expect(log()).toEqual(['media.import', 'media.verify', 'export:"all"']);
+    // A row altered into something that is not JSON does not hide the rest.
+    const raw = new Database(file);
+    raw.exec('DROP TRIGGER audit_log_no_update');
+    raw.prepare("UPDATE audit_log SET payload = '{broken' WHERE action = 'media.verify'").run();
+    raw.close();
+    expect(log()).toEqual(['media.import', 'export:"all"']);
+    s.close();
+  });
 });

@@ -232,11 +232,15 @@ export class ProjectStore {
     };
     if (q.action) add('action = ?', q.action);
     if (q.actor) add('actor = ?', q.actor);
-    if (q.text) add("payload LIKE ? ESCAPE '\\'", `%${q.text.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
+    // The payload is JSON text: search for the text as JSON writes it (quotes and backslashes escaped), then escape LIKE's wildcards.
+    if (q.text) add("payload LIKE ? ESCAPE '\\'", `%${JSON.stringify(q.text).slice(1, -1).replace(/[\\%_]/g, (c) => '\\' + c)}%`);
     if (q.videoId !== undefined) {
       // A video's custody log: its media.* rows (import, link, verify) and the exports that included it.
-      add(`((action LIKE 'media.%' AND json_extract(payload, '$.id') = ?) OR (action = 'export' AND (json_extract(payload, '$.videos') = 'all'
-        OR EXISTS (SELECT 1 FROM json_each(payload, '$.videos') WHERE value = ?))))`, q.videoId, q.videoId);
+      // json_valid first: one altered row that is not JSON must not hide the rest of the log. An export of
+      // "all" videos counts only after the video came in.
+      add(`json_valid(payload) AND ((action LIKE 'media.%' AND json_extract(payload, '$.id') = ?) OR (action = 'export'
+        AND seq > coalesce((SELECT min(seq) FROM audit_log WHERE action = 'media.import' AND json_valid(payload) AND json_extract(payload, '$.id') = ?), 0)
+        AND (json_extract(payload, '$.videos') = 'all' OR EXISTS (SELECT 1 FROM json_each(payload, '$.videos') WHERE value = ?))))`, q.videoId, q.videoId, q.videoId);
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM audit_log ${filter}`).get(...args) as { n: number }).n;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Output, TellframeClient } from '../../../shared/api';
 import type { AuditEntry, VerifyReport } from '../../../shared/model';
 
@@ -41,14 +41,18 @@ export function HistoryDialog({ client, videos, onClose }: { client: TellframeCl
   const [error, setError] = useState<string | null>(null);
   const [verify, setVerify] = useState<VerifyReport | 'running' | null>(null);
 
+  const seq = useRef(0);
   const load = useCallback(
     async (before?: number) => {
+      // Only the newest request's answer is shown (answers may come back out of order while typing).
+      const mine = ++seq.current;
       try {
         const q = {
           ...(filter.action ? { action: filter.action } : {}), ...(filter.actor ? { actor: filter.actor } : {}), ...(filter.text ? { text: filter.text } : {}),
           ...(filter.video ? { videoId: Number(filter.video) } : {}),
         };
         const r = await client.call('audit.query', { ...q, ...(before ? { before } : {}), limit: PAGE });
+        if (mine !== seq.current) return;
         setPage(r);
         setEntries((prev) => (before ? [...prev, ...r.entries] : r.entries));
         setError(null);
@@ -75,6 +79,7 @@ export function HistoryDialog({ client, videos, onClose }: { client: TellframeCl
     setVerify('running');
     try {
       setVerify(await client.call('project.verify', {}));
+      void load();
     } catch (err) {
       setVerify(null);
       setError((err as Error).message);
