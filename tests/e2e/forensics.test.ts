@@ -45,4 +45,20 @@ describe('forensics panel', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
   });
+
+  it('marks the key frames along the top of the timeline', async () => {
+    const keys = (await core.call('media.forensics', { id })).keyframes;
+    expect(keys).toEqual([0, 25]);
+    const colourAt = (frame: number) =>
+      page.evaluate((frame) => {
+        const box = document.querySelector<HTMLElement>('[data-testid="timeline"]')!;
+        const c = document.querySelector<HTMLCanvasElement>('[data-testid="timeline-canvas"]')!;
+        const dpr = c.width / c.clientWidth;
+        const x = Math.floor(Math.floor(((frame - Number(box.dataset.viewStart)) / Number(box.dataset.viewFrames)) * c.clientWidth) * dpr);
+        const [r, g, b] = c.getContext('2d')!.getImageData(x, Math.floor(dpr), 1, 1).data;
+        return '#' + [r, g, b].map((v) => v!.toString(16).padStart(2, '0')).join('');
+      }, frame);
+    await expect.poll(() => colourAt(25)).toBe('#f5c542');
+    expect(await colourAt(12)).not.toBe('#f5c542');
+  });
 });

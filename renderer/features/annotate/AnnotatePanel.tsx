@@ -127,6 +127,7 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
         labels={s.labels}
         frameCount={n}
         current={current}
+        keyframes={player.keyframes}
         onSeek={(f) => player.goTo(f)}
         onChange={(id, startFrame, endFrame) => {
           const a = s.annotations.find((x) => x.id === id);

@@ -139,14 +139,42 @@ export function drawLanes(ctx: CanvasRenderingContext2D, width: number, lanes: L
   });
 }
 
+/** The colour of key frame marks (as the readout's K). */
+export const KEYFRAME_COLOUR = '#f5c542';
+
+/**
+ * Key frames in view as short marks along the top edge (the media forensics
+ * of where the encoder put them): found by binary search, one mark per pixel.
+ */
+export function drawKeyframes(ctx: CanvasRenderingContext2D, width: number, keyframes: Int32Array, view: View): void {
+  let lo = 0;
+  let hi = keyframes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keyframes[mid]! < view.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const scale = width / view.frames;
+  ctx.fillStyle = KEYFRAME_COLOUR;
+  let last = -1;
+  for (let i = lo; i < keyframes.length && keyframes[i]! < view.start + view.frames; i++) {
+    const x = Math.floor((keyframes[i]! - view.start) * scale);
+    if (x === last) continue;
+    last = x;
+    ctx.fillRect(x, 0, Math.max(1, Math.min(3, scale)), 3);
+  }
+}
+
 /**
  * The timeline under the player: one lane per label, zoomable from the
  * whole video down to single frames (Ctrl + wheel, or the buttons), panned
  * with the wheel; click to jump, drag a segment or frame tag to move it and
  * a segment's edge to resize it, snapping to frames.
  */
-export function Timeline({ annotations, labels, frameCount, current, onSeek, onChange }: {
+export function Timeline({ annotations, labels, frameCount, current, onSeek, onChange, keyframes }: {
   annotations: Annotation[];
+  /** The video's key frames, marked along the top edge. */
+  keyframes?: Int32Array;
   labels: Label[];
   frameCount: number;
   current: number;
@@ -186,7 +214,8 @@ export function Timeline({ annotations, labels, frameCount, current, onSeek, onC
     const ctx = c.getContext('2d')!;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     drawLanes(ctx, width, lanes, view, preview);
-  }, [lanes, view, width, preview]);
+    if (keyframes?.length) drawKeyframes(ctx, width, keyframes, view);
+  }, [lanes, view, width, preview, keyframes]);
 
   const zoom = (factor: number, anchor = current) => {
     setView((v) => {

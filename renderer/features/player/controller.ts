@@ -59,6 +59,7 @@ export class PlayerController {
   private canvas: HTMLCanvasElement | null = null;
   private pts: number[] = [];
   private keys: boolean[] = [];
+  private keyList: Int32Array = new Int32Array(0);
   private raf = 0;
   private clock: { t0: number; sec0: number } | null = null;
   private lastDir: 1 | -1 = 1;
@@ -139,6 +140,10 @@ export class PlayerController {
   get framePts(): readonly number[] {
     return this.pts;
   }
+  /** The open video's key frame indices, in order (empty until its index has loaded). */
+  get keyframes(): Int32Array {
+    return this.keyList;
+  }
   isKey(i: number): boolean {
     return this.keys[i] ?? false;
   }
@@ -155,6 +160,7 @@ export class PlayerController {
     this.loader.setVideo(video.id, video.frameCount, video.width, video.height);
     this.pts = [];
     this.keys = [];
+    this.keyList = new Int32Array(0);
     const target = Math.min(Math.max(0, Math.trunc(frame) || 0), video.frameCount - 1);
     this.set({ video, shown: null, shownPts: null, requested: target, error: null, loopIn: null, loopOut: null });
     this.loadAudio();
@@ -177,6 +183,9 @@ export class PlayerController {
     }
     this.pts = pts;
     this.keys = keys;
+    const list: number[] = [];
+    keys.forEach((k, i) => k && list.push(i));
+    this.keyList = Int32Array.from(list);
     this.set({});
   }
 
