@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/api';
 import { referenceDecode } from '../fixtures/videos';
 import { getFixtures, tempDir } from '../integration/helpers';
-import { openRig, shots, type BrowserRig } from './page';
+import { openRig, projectWithVideo, shots, type BrowserRig } from './page';
 
 /** Tagging end to end in Chromium: marks and label keys, verdict, undo/redo, and everything still there after a reload. */
 let rig: BrowserRig;
@@ -53,10 +53,7 @@ beforeAll(async () => {
   const fx = await getFixtures();
   rig = await openRig();
   page = rig.page;
-  core = rig.session.create(path.join(tempDir(), 'tag.tellframe'));
-  const item = (await core.call('media.import', { paths: [fx.h264_bframes.path] })).items[0]!;
-  if (!item.ok) throw new Error(item.error.message);
-  id = item.id;
+  ({ core, id } = await projectWithVideo(rig, fx.h264_bframes.path, path.join(tempDir(), 'tag.tellframe')));
 });
 afterAll(async () => {
   await rig?.close();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/api';
 import { NativeExportSchema } from '../../shared/nativeJson';
 import { getFixtures, tempDir } from '../integration/helpers';
-import { openRig, shots, type BrowserRig } from './page';
+import { openRig, projectWithVideo, shots, type BrowserRig } from './page';
 
 /** The export and import-annotations dialogs in Chromium, against the web host. */
 let rig: BrowserRig;
@@ -17,10 +17,7 @@ beforeAll(async () => {
   const fx = await getFixtures();
   rig = await openRig();
   page = rig.page;
-  core = rig.session.create(path.join(tempDir(), 'export-ui.tellframe'));
-  const item = (await core.call('media.import', { paths: [fx.h264_bframes.path] })).items[0]!;
-  if (!item.ok) throw new Error(item.error.message);
-  id = item.id;
+  ({ core, id } = await projectWithVideo(rig, fx.h264_bframes.path));
   await core.call('annotations.create', { kind: 'segment', videoId: id, label: 'lip_sync_mismatch', startFrame: 2, endFrame: 6, note: 'lags' });
   await core.call('annotations.create', { kind: 'frame_tag', videoId: id, label: 'blink_anomaly', frame: 4 });
 });

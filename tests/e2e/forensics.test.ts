@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/api';
-import { getFixtures, tempDir } from '../integration/helpers';
-import { openRig, shots, type BrowserRig } from './page';
+import { getFixtures } from '../integration/helpers';
+import { openRig, projectWithVideo, shots, type BrowserRig } from './page';
 
 /** The forensics panel in Chromium: details and flags of the open video, and a flag made a metadata_anomaly annotation in one click. */
 let rig: BrowserRig;
@@ -15,10 +15,7 @@ beforeAll(async () => {
   const fx = await getFixtures();
   rig = await openRig();
   page = rig.page;
-  core = rig.session.create(path.join(tempDir(), 'forensics-ui.tellframe'));
-  const item = (await core.call('media.import', { paths: [fx.audio_first.path] })).items[0]!;
-  if (!item.ok) throw new Error(item.error.message);
-  id = item.id;
+  ({ core, id } = await projectWithVideo(rig, fx.audio_first.path));
 });
 afterAll(async () => {
   await rig?.close();

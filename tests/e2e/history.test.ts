@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/api';
 import { getFixtures, tempDir } from '../integration/helpers';
-import { openRig, shots, type BrowserRig } from './page';
+import { openRig, projectWithVideo, shots, type BrowserRig } from './page';
 
 /** The audit chain in the page: every change listed and filterable, the head shown, and Verify saying loudly what broke. */
 let rig: BrowserRig;
@@ -23,11 +23,10 @@ beforeAll(async () => {
   media = path.join(dir, 'evidence.mp4');
   copyFileSync(fx.h264_bframes.path, media);
   projectFile = path.join(dir, 'history.tellframe');
-  core = rig.session.create(projectFile);
-  const item = (await core.call('media.import', { paths: [media] })).items[0]!;
-  if (!item.ok) throw new Error(item.error.message);
-  await core.call('annotations.create', { kind: 'segment', videoId: item.id, label: 'lip_sync_mismatch', startFrame: 2, endFrame: 6, note: '<script>alert(1)</script> lags' });
-  await core.call('annotations.create', { kind: 'frame_tag', videoId: item.id, label: 'blink_anomaly', frame: 4 });
+  const made = await projectWithVideo(rig, media, projectFile);
+  core = made.core;
+  await core.call('annotations.create', { kind: 'segment', videoId: made.id, label: 'lip_sync_mismatch', startFrame: 2, endFrame: 6, note: '<script>alert(1)</script> lags' });
+  await core.call('annotations.create', { kind: 'frame_tag', videoId: made.id, label: 'blink_anomaly', frame: 4 });
 });
 afterAll(async () => {
   await rig?.close();

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { Core } from '../../electron/core/api';
 import { Session } from '../../electron/core/session';
 import { startWebHost, type WebHost } from '../../electron/host/web';
 import { launchChromium } from './browser';
@@ -50,4 +52,12 @@ export async function openRig(): Promise<BrowserRig> {
       session.close();
     },
   };
+}
+
+/** A new project open in the rig's session with one video imported; its Core and the video's id. */
+export async function projectWithVideo(rig: BrowserRig, video: string, file = path.join(tempDir(), 'e2e.tellframe')): Promise<{ core: Core; id: number }> {
+  const core = rig.session.create(file);
+  const item = (await core.call('media.import', { paths: [video] })).items[0]!;
+  if (!item.ok) throw new Error(`${video} did not import: ${item.error.message}`);
+  return { core, id: item.id };
 }

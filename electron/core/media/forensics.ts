@@ -1,4 +1,5 @@
 import type { Forensics, ForensicsFlag } from '../../../shared/forensics';
+import { num, type RawProbe } from './probe';
 
 /**
  * The media forensics summary of one video (pure): container and stream
@@ -7,35 +8,6 @@ import type { Forensics, ForensicsFlag } from '../../../shared/forensics';
  * histogram, VFR, pts gaps, repeated pts). Flags point at what may
  * contradict a claimed origin; they are hints for a person, not verdicts.
  */
-interface RawStream {
-  index?: number;
-  codec_type?: string;
-  codec_name?: string;
-  codec_long_name?: string;
-  profile?: string;
-  pix_fmt?: string;
-  width?: number;
-  height?: number;
-  time_base?: string;
-  start_time?: string;
-  duration?: string;
-  nb_frames?: string;
-  bit_rate?: string;
-  sample_rate?: string;
-  channels?: number;
-  tags?: Record<string, string>;
-}
-interface RawProbe {
-  streams?: RawStream[];
-  format?: { format_name?: string; format_long_name?: string; duration?: string; size?: string; start_time?: string; bit_rate?: string; tags?: Record<string, string> };
-}
-
-const num = (s: string | number | undefined): number | null => {
-  if (s === undefined || s === 'N/A') return null;
-  const n = typeof s === 'number' ? s : Number(s);
-  return Number.isFinite(n) ? n : null;
-};
-
 /** At most this many key frames, durations, gaps and repeats are listed (their counts are always complete). */
 const MAX_LIST = 1000;
 

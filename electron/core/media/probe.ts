@@ -4,7 +4,7 @@ import { parseRational, type Rational } from '../../../shared/time';
 import { lastErrorLine, runProcess } from './process';
 
 /** Raw ffprobe JSON as far as we read it (everything else is kept verbatim in `raw`). */
-interface RawStream {
+export interface RawStream {
   index?: number;
   codec_type?: string;
   codec_name?: string;
@@ -31,8 +31,9 @@ interface RawStream {
   tags?: Record<string, string>;
   sample_rate?: string;
   channels?: number;
+  bit_rate?: string;
 }
-interface RawProbe {
+export interface RawProbe {
   streams?: RawStream[];
   format?: {
     format_name?: string;
@@ -45,7 +46,8 @@ interface RawProbe {
   };
 }
 
-const num = (s: string | number | undefined): number | null => {
+/** A number from ffprobe's JSON (strings, 'N/A' and empty mean unknown). */
+export const num = (s: string | number | undefined): number | null => {
   if (s === undefined || s === 'N/A' || s === '') return null;
   const n = typeof s === 'number' ? s : Number(s);
   return Number.isFinite(n) ? n : null;

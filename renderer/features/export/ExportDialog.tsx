@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { TellframeClient } from '../../../shared/api';
 import { EXPORT_FORMATS, EXPORT_FORMAT_TITLES, FRAME_FORMATS, ExportOptionsSchema, type ExportFormat, type ExportJob } from '../../../shared/exportFormats';
 import { PathField } from '../import/PathField';
+import { useEscape } from '../useEscape';
 
 const POLL_MS = 200;
 
@@ -75,9 +76,12 @@ export function ExportDialog(props: { client: TellframeClient; home: string; vid
     setFormats(next);
   };
 
+  // Not while an export runs: Cancel export stops it.
+  useEscape(onClose, !running);
+
   const p = job?.progress;
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="Export" onKeyDown={(e) => e.key === 'Escape' && !running && onClose()}>
+    <div className="overlay" role="dialog" aria-modal="true" aria-label="Export">
       <form
         className="export-dialog"
         noValidate

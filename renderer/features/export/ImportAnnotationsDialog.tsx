@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { TellframeClient } from '../../../shared/api';
 import { IMPORT_FORMATS, type ImportFormat } from '../../../shared/exportFormats';
 import { PathField } from '../import/PathField';
+import { useEscape } from '../useEscape';
 
 const TITLES: Record<ImportFormat, string> = {
   json: 'Tellframe native JSON',
@@ -32,6 +33,7 @@ export function ImportAnnotationsDialog(props: { client: TellframeClient; home: 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  useEscape(onClose, !busy);
   const submit = async () => {
     setBusy(true);
     setError(null);
@@ -47,7 +49,7 @@ export function ImportAnnotationsDialog(props: { client: TellframeClient; home: 
     }
   };
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="Import annotations" onKeyDown={(e) => e.key === 'Escape' && !busy && onClose()}>
+    <div className="overlay" role="dialog" aria-modal="true" aria-label="Import annotations">
       <form
         className="export-dialog"
         onSubmit={(e) => {

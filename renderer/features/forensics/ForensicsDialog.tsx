@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { TellframeClient } from '../../../shared/api';
 import type { Forensics, ForensicsFlag } from '../../../shared/forensics';
 import type { VideoSummary } from '../../../shared/model';
+import { useEscape } from '../useEscape';
 
 const fmt = (n: number | null, digits = 3) => (n === null ? '—' : n.toFixed(digits));
 const tags = (t: Record<string, string>) => Object.entries(t).map(([k, v]) => `${k}=${v}`).join('; ') || '—';
@@ -18,13 +19,7 @@ export function ForensicsDialog({ client, video, onClose, onTagged }: { client: 
   useEffect(() => {
     client.call('media.forensics', { id: video.id }).then(setR, (err: unknown) => setError((err as Error).message));
   }, [client, video.id]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscape(onClose);
 
   const tag = async (f: ForensicsFlag) => {
     try {

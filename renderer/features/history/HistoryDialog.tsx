@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Output, TellframeClient } from '../../../shared/api';
 import type { AuditEntry, VerifyReport } from '../../../shared/model';
+import { useEscape } from '../useEscape';
 
 const PAGE = 200;
 
@@ -66,14 +67,7 @@ export function HistoryDialog({ client, videos, onClose }: { client: TellframeCl
     const t = setTimeout(() => void load(), 150);
     return () => clearTimeout(t);
   }, [load]);
-  // Esc closes it wherever the focus is (a button that was disabled while verifying drops the focus to the page).
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscape(onClose);
 
   const runVerify = async () => {
     setVerify('running');
