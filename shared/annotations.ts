@@ -75,6 +75,23 @@ export const VerdictSchema = z
   .strict();
 export type Verdict = z.infer<typeof VerdictSchema>;
 
+export const FINDING_STATUSES = ['ok', 'to_check', 'warning'] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
+
+/**
+ * An annotation marked as a finding for a report: how the analyst rates it
+ * (ok / to check / warning), their statement, and the exact frame its stills
+ * are rendered from (within the annotation's frames).
+ */
+export const FindingSchema = z
+  .object({
+    status: z.enum(FINDING_STATUSES),
+    statement: z.string().max(100_000),
+    frame: z.number().int().min(0),
+  })
+  .strict();
+export type Finding = z.infer<typeof FindingSchema>;
+
 /** An annotation as the core returns it. */
 export const AnnotationSchema = z.object({
   id: z.string(),
@@ -96,6 +113,8 @@ export const AnnotationSchema = z.object({
   verdict: VerdictSchema.optional(),
   /** Where an imported pre-annotation came from (`format:file`); absent when made in Tellframe. */
   source: z.string().optional(),
+  /** Present when the annotation is marked as a finding. */
+  finding: FindingSchema.optional(),
 });
 export type Annotation = z.infer<typeof AnnotationSchema>;
 

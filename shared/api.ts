@@ -10,7 +10,7 @@ import {
   VideoSummarySchema,
 } from './model';
 import {
-  AnnotationPatchSchema, AnnotationSchema, AttributeDefSchema, HistoryStateSchema, ID_PATTERN, METHODS as VERDICT_METHODS, NewAnnotationSchema, VERDICTS,
+  AnnotationPatchSchema, AnnotationSchema, AttributeDefSchema, FindingSchema, HistoryStateSchema, ID_PATTERN, METHODS as VERDICT_METHODS, NewAnnotationSchema, VERDICTS,
 } from './annotations';
 import { NativeExportSchema } from './nativeJson';
 import { ExportJobSchema, ExportOptionsSchema, IMPORT_FORMATS } from './exportFormats';
@@ -83,6 +83,11 @@ export const api = {
   },
   'annotations.update': {
     input: z.object({ id: z.string().min(1).max(100), patch: AnnotationPatchSchema }).strict(),
+    output: AnnotationSchema,
+  },
+  /** Mark an annotation as a finding (status, statement, the frame its stills show) or unmark it (null); undoable. */
+  'annotations.setFinding': {
+    input: z.object({ id: z.string().min(1).max(100), finding: FindingSchema.nullable() }).strict(),
     output: AnnotationSchema,
   },
   'annotations.delete': {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ANNOTATION_KINDS, AttributeDefSchema, AttributesSchema, ID_PATTERN, PointSchema, SHAPES, VerdictSchema } from './annotations';
+import { ANNOTATION_KINDS, AttributeDefSchema, FindingSchema, AttributesSchema, ID_PATTERN, PointSchema, SHAPES, VerdictSchema } from './annotations';
 import { RationalSchema } from './model';
 
 /**
@@ -60,6 +60,8 @@ export const NativeAnnotationSchema = z
     verdict: VerdictSchema.optional(),
     /** Where an imported pre-annotation came from (`format:file`); absent when made in Tellframe. */
     source: z.string().max(4096).optional(),
+    /** Present when the annotation is a finding: status, the analyst's statement, and the frame its stills show. */
+    finding: FindingSchema.optional(),
   })
   .strict();
 export type NativeAnnotation = z.infer<typeof NativeAnnotationSchema>;

@@ -408,6 +408,7 @@ export class Core {
     'annotations.list': async ({ videoId }) => this.annotate.list(videoId),
     'annotations.create': async (input) => this.annotate.create(input),
     'annotations.update': async ({ id, patch }) => this.annotate.update(id, patch),
+    'annotations.setFinding': async ({ id, finding }) => this.annotate.setFinding(id, finding),
     'annotations.delete': async ({ id }) => {
       this.annotate.delete(id);
       return { id };

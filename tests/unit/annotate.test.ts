@@ -153,6 +153,34 @@ describe('annotations', () => {
     core.close();
   });
 
+  it('marks an annotation as a finding: status, statement and still frame within it; follows moves; undoable and audited', async () => {
+    const { core, id } = project();
+    const seg = await core.call('annotations.create', { kind: 'segment', videoId: id, label: 'blur_anomaly', startFrame: 10, endFrame: 20 });
+    const marked = await core.call('annotations.setFinding', { id: seg.id, finding: { status: 'warning', statement: 'Blur band at the jaw <b>only</b>.', frame: 18 } });
+    expect(marked.finding).toEqual({ status: 'warning', statement: 'Blur band at the jaw <b>only</b>.', frame: 18 });
+    expect(core.store.auditEntries().at(-1)!.action).toBe('finding.set');
+    // The still frame must lie within the annotation.
+    const outside = await core.dispatch('annotations.setFinding', { id: seg.id, finding: { status: 'ok', statement: '', frame: 21 } });
+    expect(outside).toMatchObject({ ok: false, error: { code: 'FRAME_OUT_OF_RANGE', message: expect.stringContaining('10–20') } });
+    expect(await core.dispatch('annotations.setFinding', { id: seg.id, finding: { status: 'bad', statement: '', frame: 12 } })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    // Shrinking the segment keeps the still frame inside it.
+    const shrunk = await core.call('annotations.update', { id: seg.id, patch: { endFrame: 15 } });
+    expect(shrunk.finding!.frame).toBe(15);
+    await core.call('history.undo', {});
+    expect((await core.call('annotations.list', { videoId: id }))[0]!.finding!.frame).toBe(18);
+    await core.call('history.undo', {});
+    expect((await core.call('annotations.list', { videoId: id }))[0]!.finding).toBeUndefined();
+    await core.call('history.redo', {});
+    expect((await core.call('annotations.list', { videoId: id }))[0]!.finding!.status).toBe('warning');
+    const cleared = await core.call('annotations.setFinding', { id: seg.id, finding: null });
+    expect(cleared.finding).toBeUndefined();
+    // A verdict keeps its finding when set again.
+    const v = await core.call('verdict.set', { videoId: id, value: 'fake' });
+    await core.call('annotations.setFinding', { id: v.id, finding: { status: 'to_check', statement: 'overall', frame: 0 } });
+    expect((await core.call('verdict.set', { videoId: id, value: 'uncertain' })).finding).toMatchObject({ status: 'to_check' });
+    core.close();
+  });
+
   it('interpolates region tracks linearly between keyframes, holds across shape changes, and stops at outside', () => {
     const ks: Keyframe[] = [box(10, 0, 0), box(20, 100, 50), { frame: 30, shape: 'polygon', points: [[0, 0], [10, 0], [0, 10]], outside: false }, box(40, 0, 0, true)];
     expect(shapeAt(ks, 9)).toBeNull();
@@ -177,6 +205,8 @@ describe('native annotation JSON', () => {
     await core.call('annotations.create', { kind: 'frame_tag', videoId: id, label: 'teeth_artifact', frame: 0, attributes: { count: 2 } });
     await core.call('annotations.create', { kind: 'region_track', videoId: id, label: 'edge_artifact', keyframes: [box(20, 1.5, 2), box(40, 10, 20, true)] });
     await core.call('verdict.set', { videoId: id, value: 'fake', method: 'lip_sync', confidence: 0.7, note: '' });
+    const seg = (await core.call('annotations.list', { videoId: id })).find((a) => a.kind === 'segment')!;
+    await core.call('annotations.setFinding', { id: seg.id, finding: { status: 'to_check', statement: 'Lips trail the audio by 3 frames.', frame: 12 } });
     return { core, id };
   }
 
@@ -228,6 +258,8 @@ describe('native annotation JSON', () => {
     expect(await attempt((d) => { d.videos[0]!.frameCount = 101; })).toMatch(/not the same video/);
     expect(await attempt((d) => { d.videos[0]!.annotations[0]!.startPts += 1; })).toMatch(/is not the pts of frame/);
     expect(await attempt((d) => { d.videos[0]!.annotations[0]!.endPts -= 1; })).toMatch(/is not the end of frame/);
+    const segAt = doc.videos[0]!.annotations.findIndex((a) => a.finding);
+    expect(await attempt((d) => { d.videos[0]!.annotations[segAt]!.finding!.frame = 30; })).toMatch(new RegExp(`annotations\\[${segAt}\\].*finding\\.frame: frame 30 is not within`));
     // Nothing of the failed attempts was written.
     expect(await fresh.core.call('annotations.list', { videoId: fresh.id })).toEqual([]);
     expect((await fresh.core.call('labels.list', {})).map((l) => l.id)).not.toContain('teeth_artifact');

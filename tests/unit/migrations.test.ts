@@ -115,6 +115,23 @@ describe('migrations', () => {
     });
   });
 
+  it('007 adds the finding column, empty for annotations made before', () => {
+    const db = new Database(':memory:');
+    migrate(db, 6);
+    const media = Number(db.prepare(
+      `INSERT INTO media(path, sha256, size, mtime_ms, probe_json, format_name, format_start_us, stream_index, codec, pix_fmt, width, height,
+        tb_num, tb_den, frame_count, first_pts, end_pts, vfr, index_method, index_notes, imported_at)
+       VALUES ('/a.mp4', 'aa', 1, 0, '{}', 'mp4', 0, 0, 'h264', NULL, 2, 2, 1, 25, 1, 0, 1, 0, 'packets', '[]', 't')`,
+    ).run().lastInsertRowid);
+    db.prepare(
+      `INSERT INTO annotations(id, media_id, kind, label_id, start_frame, end_frame, start_pts, end_pts, attributes, note, annotator, created_at, updated_at)
+       VALUES ('x', ?, 'verdict', NULL, 0, 0, 0, 1, '{}', '', 'u', 't', 't')`,
+    ).run(media);
+    expect(columns(db, 'annotations')).not.toContain('finding');
+    expect(migrate(db, 7)).toBe(7);
+    expect(db.prepare("SELECT finding FROM annotations WHERE id = 'x'").get()).toEqual({ finding: null });
+  });
+
   it('refuses a project written by a newer schema, and re-running is a no-op', () => {
     const db = new Database(':memory:');
     expect(migrate(db)).toBe(SCHEMA_VERSION);

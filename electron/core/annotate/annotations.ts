@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   checkAttributes, DEFAULT_ATTRIBUTES, ID_PATTERN, KeyframeSchema, normaliseKeyframes, trackRange,
   type Annotation, type AnnotationKind, type AttributeDef, type Attributes, type HistoryState,
-  type Keyframe, type ParsedAnnotationPatch, type ParsedNewAnnotation, type Verdict,
+  type Finding, type Keyframe, type ParsedAnnotationPatch, type ParsedNewAnnotation, type Verdict,
 } from '../../../shared/annotations';
 import { TellframeError } from '../../../shared/errors';
 import type { Label } from '../../../shared/model';
@@ -30,6 +30,8 @@ export interface AnnotationRow {
   data: string | null;
   /** Null when made here; `format:file` for imported pre-annotations. */
   source: string | null;
+  /** JSON of a Finding when the annotation is one, else null (migration 007). */
+  finding: string | null;
 }
 
 /**
@@ -48,6 +50,7 @@ export function annotationFromRow(r: AnnotationRow): Annotation {
   if (r.source !== null && r.source !== undefined) a.source = r.source;
   if (r.kind === 'region_track' && r.data) a.keyframes = (JSON.parse(r.data) as { keyframes: Keyframe[] }).keyframes;
   if (r.kind === 'verdict' && r.data) a.verdict = JSON.parse(r.data) as Verdict;
+  if (r.finding) a.finding = JSON.parse(r.finding) as Finding;
   return a;
 }
 
@@ -86,9 +89,9 @@ export class Annotator {
       byMedia: db.prepare('SELECT * FROM annotations WHERE media_id = ? ORDER BY start_frame, end_frame, created_at, id'),
       put: db.prepare(
         `INSERT OR REPLACE INTO annotations(id, media_id, kind, label_id, start_frame, end_frame, start_pts, end_pts, attributes, note,
-           annotator, created_at, updated_at, data, source)
+           annotator, created_at, updated_at, data, source, finding)
          VALUES (@id, @media_id, @kind, @label_id, @start_frame, @end_frame, @start_pts, @end_pts, @attributes, @note, @annotator,
-           @created_at, @updated_at, @data, @source)`,
+           @created_at, @updated_at, @data, @source, @finding)`,
       ),
       del: db.prepare('DELETE FROM annotations WHERE id = ?'),
       labelGet: db.prepare('SELECT * FROM labels WHERE id = ?'),
@@ -200,8 +203,25 @@ export class Annotator {
     const row = this.rowFor(media, {
       id: old?.id ?? randomUUID(), kind: 'verdict', label_id: null, start_frame: 0, end_frame: media.frame_count - 1,
       attributes: '{}', note, annotator: actor, created_at: old?.created_at ?? now, updated_at: now, data: JSON.stringify(verdict),
+      finding: old?.finding ?? null,
     });
     this.commit(`Set verdict ${verdict.value}`, 'verdict.set', [{ t: 'annotation', id: row.id, videoId: media.id, row }]);
+    return annotationFromRow(row);
+  }
+
+  /**
+   * Mark an annotation as a finding (status, statement, the frame its stills
+   * show, within its frames) or, with null, unmark it. Undoable and audited.
+   */
+  setFinding(id: string, finding: Finding | null): Annotation {
+    const old = this.row(id);
+    const media = this.video(old.media_id);
+    if (finding && (finding.frame < old.start_frame || finding.frame > old.end_frame)) {
+      throw new TellframeError('FRAME_OUT_OF_RANGE', `Frame ${finding.frame} is not within the annotation (frames ${old.start_frame}–${old.end_frame}).`);
+    }
+    const row = this.rowFor(media, { ...old, finding: finding ? JSON.stringify(finding) : null, updated_at: new Date().toISOString() });
+    const name = `${kindName(old.kind)}${old.label_id ? ` ${old.label_id}` : ''}`;
+    this.commit(finding ? `Mark ${name} as a finding` : `Unmark finding ${name}`, 'finding.set', [{ t: 'annotation', id, videoId: media.id, row }]);
     return annotationFromRow(row);
   }
 
@@ -339,10 +359,13 @@ export class Annotator {
           bad(w, 'only a region track has keyframes');
         }
         if (a.kind === 'verdict') data = JSON.stringify(a.verdict);
+        if (a.finding && (a.finding.frame < a.startFrame || a.finding.frame > a.endFrame)) {
+          bad(`${w}.finding.frame`, `frame ${a.finding.frame} is not within the annotation's frames ${a.startFrame}–${a.endFrame}`);
+        }
         const row = this.rowFor(m, {
           id: a.id, kind: a.kind, label_id: a.label, start_frame: a.startFrame, end_frame: a.endFrame,
           attributes: JSON.stringify(a.attributes), note: a.note, annotator: a.annotator, created_at: a.createdAt, updated_at: a.updatedAt, data,
-          source: a.source ?? null,
+          source: a.source ?? null, finding: a.finding ? JSON.stringify(a.finding) : null,
         });
         ops.push({ t: 'annotation', id: a.id, videoId: m.id, row });
         count++;
@@ -406,7 +429,8 @@ export class Annotator {
   private apply(ops: Op[]): void {
     for (const op of ops) {
       if (op.t === 'annotation') {
-        if (op.row) this.stmts.put.run(op.row);
+        // Steps kept from before migrations 005 and 007 lack those columns: they were empty then.
+        if (op.row) this.stmts.put.run({ ...op.row, source: op.row.source ?? null, finding: op.row.finding ?? null });
         else this.stmts.del.run(op.id);
       } else if (op.row) this.stmts.labelPut.run(op.row);
       else this.stmts.labelDel.run(op.id);
@@ -470,15 +494,28 @@ export class Annotator {
     return ks;
   }
 
-  /** A full row with frames checked against the video and pts taken from its index. */
-  private rowFor(media: VideoFacts, r: Omit<AnnotationRow, 'media_id' | 'start_pts' | 'end_pts' | 'source'> & { source?: string | null }): AnnotationRow {
+  /**
+   * A full row with frames checked against the video and pts taken from its
+   * index. A finding's frame follows the annotation when it moves or shrinks:
+   * it is kept within the annotation's frames.
+   */
+  private rowFor(
+    media: VideoFacts,
+    r: Omit<AnnotationRow, 'media_id' | 'start_pts' | 'end_pts' | 'source' | 'finding'> & { source?: string | null; finding?: string | null },
+  ): AnnotationRow {
     const n = media.frame_count;
     if (r.start_frame < 0 || r.end_frame >= n || r.start_frame > r.end_frame) {
       throw new TellframeError('FRAME_OUT_OF_RANGE', `Frames ${r.start_frame}–${r.end_frame} are not a range within the video (frames 0–${n - 1}).`);
     }
     const t = this.deps.frames(media.id);
     const endPts = r.end_frame + 1 < n ? t.pts[r.end_frame + 1]! : media.end_pts;
-    return { ...r, source: r.source ?? null, media_id: media.id, start_pts: t.pts[r.start_frame]!, end_pts: endPts };
+    let finding = r.finding ?? null;
+    if (finding) {
+      const f = JSON.parse(finding) as Finding;
+      const frame = Math.min(r.end_frame, Math.max(r.start_frame, f.frame));
+      if (frame !== f.frame) finding = JSON.stringify({ ...f, frame });
+    }
+    return { ...r, source: r.source ?? null, finding, media_id: media.id, start_pts: t.pts[r.start_frame]!, end_pts: endPts };
   }
 }
 

@@ -30,6 +30,7 @@ export function nativeAnnotation(a: Annotation, m: Pick<MediaRow, 'tb_num' | 'tb
   if (a.keyframes) out.keyframes = a.keyframes.map((k) => ({ frame: k.frame, shape: k.shape, points: k.points, outside: k.outside }));
   if (a.verdict) out.verdict = a.verdict;
   if (a.source !== undefined) out.source = a.source;
+  if (a.finding) out.finding = a.finding;
   return out;
 }
 
