@@ -24,11 +24,11 @@ import { snapshotModel } from './export/snapshot';
 import { exportRegistry } from './export/registry';
 import { needsFrames, runExport, type ExportProgress, type ExportResult } from './export/run';
 import { defaultWorkerSpec, type WorkerSpec } from './export/pool';
-import type { ExportJob, ExportOptions } from '../../shared/exportFormats';
+import type { ExportOptions } from '../../shared/exportFormats';
+import { JobTable } from './jobs';
 import { placePreDocument } from './import/apply';
 import { parseForeign, readImportFile } from './import/parsers';
 import { runProcess } from './media/process';
-import { randomUUID } from 'node:crypto';
 import { NativeExportSchema, type NativeExport } from '../../shared/nativeJson';
 import { ProjectStore, type FrameTable, type MediaRow } from './project/store';
 
@@ -163,7 +163,7 @@ export class Core {
   }
 
   close(): void {
-    for (const j of this.exportJobs.values()) j.ac.abort();
+    this.exportJobs.abortAll();
     this.frames.close();
     this.store.close();
   }
@@ -259,7 +259,7 @@ export class Core {
   }
 
   private readonly audioJobs = new Map<number, Promise<string>>();
-  private readonly exportJobs = new Map<string, { state: ExportJob; ac: AbortController; endedAt: number | null }>();
+  private readonly exportJobs = new JobTable<ExportProgress, ExportResult>('export');
   private ffmpegVersionLine: string | null = null;
   private readonly exportWorker: WorkerSpec | null;
 
@@ -296,30 +296,6 @@ export class Core {
       manifestSha256: result.manifestSha256, auditHead: result.auditHead, split: options.split ?? null,
     });
     return result;
-  }
-
-  private startExport(options: ExportOptions): string {
-    const now = Date.now();
-    for (const [id, j] of this.exportJobs) if (j.endedAt && now - j.endedAt > 10 * 60_000) this.exportJobs.delete(id);
-    const jobId = randomUUID();
-    const job = { state: { jobId, state: 'running', progress: null, result: null, error: null } as ExportJob, ac: new AbortController(), endedAt: null as number | null };
-    this.exportJobs.set(jobId, job);
-    void this.exportRun(options, { signal: job.ac.signal, onProgress: (p) => (job.state = { ...job.state, progress: { ...p } }) })
-      .then(
-        (result) => (job.state = { ...job.state, state: 'done', result }),
-        (err: unknown) => {
-          const info = toErrorInfo(err);
-          job.state = { ...job.state, state: info.code === 'ABORTED' ? 'cancelled' : 'failed', error: info };
-        },
-      )
-      .finally(() => (job.endedAt = Date.now()));
-    return jobId;
-  }
-
-  private exportJob(id: string): { state: ExportJob; ac: AbortController } {
-    const j = this.exportJobs.get(id);
-    if (!j) throw new TellframeError('NOT_FOUND', `No export job ${id}.`);
-    return j;
   }
 
   /**
@@ -463,14 +439,9 @@ export class Core {
       this.resolveVideo(id);
       return toSummary(this.store.setLinks(id, { originalId, identity }, this.actor));
     },
-    'export.start': async (options) => ({ jobId: this.startExport(options) }),
-    'export.status': async ({ jobId }) => this.exportJob(jobId).state,
-    'export.cancel': async ({ jobId }) => {
-      const j = this.exportJob(jobId);
-      const running = j.state.state === 'running';
-      j.ac.abort();
-      return { cancelled: running };
-    },
+    'export.start': async (options) => ({ jobId: this.exportJobs.start((signal, onProgress) => this.exportRun(options, { signal, onProgress })) }),
+    'export.status': async ({ jobId }) => this.exportJobs.status(jobId),
+    'export.cancel': async ({ jobId }) => this.exportJobs.cancel(jobId),
     'audit.list': async () => this.store.auditEntries(),
     'audit.query': async (q) => ({ ...this.store.auditQuery(q), head: this.store.auditHead() }),
     'project.verify': async (_input, ctx) => {

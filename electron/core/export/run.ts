@@ -1,12 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TellframeError } from '../../../shared/errors';
 import { FRAME_FORMATS, type ExportFormat, type ExportOptions } from '../../../shared/exportFormats';
 import type { ExportModel, FileExporter, FramePts, MediaAccess, TextBuilder } from './model';
 import { buildTextFormats, startWorkers, stopWorkers, type WorkerSpec } from './pool';
 import { writeOutFiles } from './write';
+import { checkDestination, listFiles, makeStaging, placeStaged, sha256File } from './staged';
 
 export { writeOutFiles } from './write';
 
@@ -67,42 +67,6 @@ function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new TellframeError('ABORTED', 'The export was cancelled.');
 }
 
-/**
- * Refuse a destination that holds something, unless overwriting was asked
- * for; and even then replace only an earlier export (a folder with a
- * MANIFEST.sha256), never a folder that holds the project or anything else.
- */
-async function checkDestination(out: string, overwrite: boolean, projectFile: string | null): Promise<void> {
-  if (projectFile && (projectFile === out || projectFile.startsWith(out + path.sep))) {
-    throw new TellframeError('BAD_INPUT', `${out} holds the project file; choose another folder.`);
-  }
-  if (!existsSync(out)) return;
-  const st = await stat(out);
-  if (!st.isDirectory()) throw new TellframeError('BAD_INPUT', `${out} exists and is not a folder.`);
-  const entries = await readdir(out);
-  if (entries.length === 0) return;
-  if (!overwrite) throw new TellframeError('BAD_INPUT', `${out} is not empty; choose an empty or new folder, or allow overwriting.`);
-  if (!entries.includes('MANIFEST.sha256')) {
-    throw new TellframeError('BAD_INPUT', `${out} is not an earlier export (it has no MANIFEST.sha256), so it is not replaced; choose an empty or new folder.`);
-  }
-}
-
-async function sha256File(file: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
-
-async function listFiles(dir: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await listFiles(dir, r)));
-    else out.push(r);
-  }
-  return out;
-}
-
 export async function runExport(options: ExportOptions, run: ExportRun): Promise<ExportResult> {
   const out = path.resolve(options.out);
   const formats = [...new Set(options.formats)];
@@ -128,13 +92,12 @@ export async function runExport(options: ExportOptions, run: ExportRun): Promise
     run.onProgress?.({ step, index, steps, done, total, what, fraction: (index + within) / steps });
   };
 
-  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.partial-${randomBytes(4).toString('hex')}`);
+  let tmp: string;
   try {
-    await mkdir(path.dirname(out), { recursive: true });
-    await mkdir(tmp);
+    tmp = await makeStaging(out);
   } catch (err) {
     await stopWorkers(started);
-    throw new TellframeError('BAD_INPUT', `Cannot write into ${path.dirname(out)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+    throw err;
   }
   const known = new Map<string, { sha256: string; bytes: number }>();
   try {
@@ -181,21 +144,7 @@ export async function runExport(options: ExportOptions, run: ExportRun): Promise
     const manifest = run.registry.manifest(hashed);
     await writeFile(path.join(tmp, 'MANIFEST.sha256'), manifest);
     checkAborted(run.signal);
-    // Move into place: checked again (the folder may have changed during a long export); the old
-    // folder (empty, or an earlier export replaced on request) goes aside first and comes back if the move fails.
-    await checkDestination(out, options.overwrite, run.projectFile ? path.resolve(run.projectFile) : null);
-    let aside: string | null = null;
-    if (existsSync(out)) {
-      aside = `${tmp}.old`;
-      await rename(out, aside);
-    }
-    try {
-      await rename(tmp, out);
-    } catch (err) {
-      if (aside) await rename(aside, out);
-      throw new TellframeError('BAD_INPUT', `Cannot move the export into ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
-    }
-    if (aside) await rm(aside, { recursive: true, force: true });
+    await placeStaged(tmp, out, options.overwrite, run.projectFile ? path.resolve(run.projectFile) : null);
     report(steps - 1, 'done', 1, 1, 'Done');
     return {
       out, formats, videos: model.videos.length,
