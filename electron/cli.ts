@@ -7,6 +7,7 @@ import { formatRational } from '../shared/time';
 import { Core } from './core/api';
 import { EXPORT_FORMATS, ExportOptionsSchema, IMPORT_FORMATS, type ExportFormat, type ExportOptions, type ImportFormat } from '../shared/exportFormats';
 import type { ImportProgress } from './core/media/importer';
+import { ReportOptionsSchema } from '../shared/report';
 import { processRegistry } from './core/media/process';
 
 /**
@@ -209,6 +210,40 @@ export function buildProgram(): Command {
         });
         if (tty) process.stderr.write('\r\x1b[K');
         out(`Wrote ${r.out}: ${r.formats.join(', ')}; ${r.videos} videos, ${r.annotations} annotations, ${r.files} files, ${r.bytes} bytes.`);
+        out(`MANIFEST.sha256 sha256 ${r.manifestSha256}; audit head ${r.auditHead}.`);
+      });
+    });
+
+  program
+    .command('report')
+    .description('write an evidence report of one video: report.html (self-contained), report.pdf, the exact stills as PNG and MANIFEST.sha256; the file is re-hashed and the audit chain checked first')
+    .argument('<project>', 'project file')
+    .requiredOption('--video <id>', 'video id (see tellframe info)')
+    .requiredOption('--out <dir>', 'folder to create (must be new or empty unless --overwrite)')
+    .option('--case <number>', 'case number printed on the report', '')
+    .option('--analyst <name>', 'analyst named on the report (default: the current user)')
+    .option('--neighbours <n>', 'neighbouring frames shown either side of each finding\'s still (0-3)', '1')
+    .option('--no-pdf', 'write the HTML report only')
+    .option('--overwrite', 'replace an earlier report in --out')
+    .option('--allow-failed-check', 'write the report even if the file changed or the audit chain is broken (the report says so at its top)')
+    .action(async (project: string, opts: { video: string; out: string; case: string; analyst?: string; neighbours: string; pdf: boolean; overwrite?: boolean; allowFailedCheck?: boolean }) => {
+      const input = {
+        videoId: positiveInt(opts.video, '--video'), out: path.resolve(opts.out), caseNumber: opts.case, analyst: opts.analyst,
+        neighbours: number(opts.neighbours, '--neighbours'), pdf: opts.pdf, overwrite: Boolean(opts.overwrite), allowFailedCheck: Boolean(opts.allowFailedCheck),
+      };
+      const parsed = ReportOptionsSchema.safeParse(input);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0]!;
+        throw new TellframeError('BAD_INPUT', `Report options: ${first.path.join('.') || 'options'}: ${first.message}.`);
+      }
+      await withCore(project, async (core) => {
+        const tty = process.stderr.isTTY;
+        const r = await core.reportRun(parsed.data, {
+          onProgress: tty ? (p) => process.stderr.write(`\r\x1b[K[${Math.round(p.fraction * 100)}%] ${p.what}`) : undefined,
+        });
+        if (tty) process.stderr.write('\r\x1b[K');
+        if (r.media !== 'ok' || !r.auditOk) process.stderr.write(`tellframe: warning: the integrity check failed (file ${r.media}, audit chain ${r.auditOk ? 'intact' : 'broken'}); the report says so\n`);
+        out(`Wrote ${r.html}${r.pdf ? ` and ${r.pdf}` : ''}: ${r.findings} findings, ${r.stills} stills, ${r.files} files.`);
         out(`MANIFEST.sha256 sha256 ${r.manifestSha256}; audit head ${r.auditHead}.`);
       });
     });

@@ -15,6 +15,7 @@ import {
 import { NativeExportSchema } from './nativeJson';
 import { ExportJobSchema, ExportOptionsSchema, IMPORT_FORMATS } from './exportFormats';
 import { ForensicsSchema } from './forensics';
+import { ReportJobSchema, ReportOptionsSchema } from './report';
 
 /**
  * The one contract between the UI and the core, used by every host: Electron
@@ -211,6 +212,19 @@ export const api = {
     output: ExportJobSchema,
   },
   'export.cancel': {
+    input: z.object({ jobId: z.string() }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  },
+  /** Start an evidence report of one video in the background (HTML, PDF, stills, manifest); poll report.status. */
+  'report.start': {
+    input: ReportOptionsSchema,
+    output: z.object({ jobId: z.string() }),
+  },
+  'report.status': {
+    input: z.object({ jobId: z.string() }).strict(),
+    output: ReportJobSchema,
+  },
+  'report.cancel': {
     input: z.object({ jobId: z.string() }).strict(),
     output: z.object({ cancelled: z.boolean() }),
   },

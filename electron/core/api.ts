@@ -26,6 +26,8 @@ import { needsFrames, runExport, type ExportProgress, type ExportResult } from '
 import { defaultWorkerSpec, type WorkerSpec } from './export/pool';
 import type { ExportOptions } from '../../shared/exportFormats';
 import { JobTable } from './jobs';
+import type { ReportOptions, ReportProgress, ReportResult } from '../../shared/report';
+import { runReport, type PdfPrinter } from './report/run';
 import { placePreDocument } from './import/apply';
 import { parseForeign, readImportFile } from './import/parsers';
 import { runProcess } from './media/process';
@@ -45,6 +47,8 @@ export interface CoreOptions {
   prewarmDecoder?: boolean;
   /** How to start an export worker (default: from the TypeScript sources via tsx; null: build on this thread). */
   exportWorker?: WorkerSpec | null;
+  /** How reports are printed as PDF (default: headless Chromium; the desktop app passes Electron's printToPDF; null: none). */
+  printPdf?: PdfPrinter | null;
 }
 
 /** Frame bytes as every host serves them. */
@@ -146,6 +150,8 @@ export class Core {
     this.locateOpts = opts.ffmpeg ?? {};
     this.prewarmDecoder = opts.prewarmDecoder ?? false;
     this.exportWorker = opts.exportWorker === undefined ? defaultWorkerSpec() : opts.exportWorker;
+    // Playwright is loaded only when a PDF is printed.
+    this.printPdf = opts.printPdf === undefined ? async (file, signal) => (await import('./report/chromium')).chromiumPdf(file, signal) : opts.printPdf;
     this.annotate = new Annotator({ store, actor: () => this.actor, frames: (id) => this.frameTable(id) });
     const envMb = Number(process.env.TELLFRAME_FRAME_CACHE_MB);
     this.frames = new FrameServer(() => this.bins, {
@@ -164,6 +170,7 @@ export class Core {
 
   close(): void {
     this.exportJobs.abortAll();
+    this.reportJobs.abortAll();
     this.frames.close();
     this.store.close();
   }
@@ -260,8 +267,10 @@ export class Core {
 
   private readonly audioJobs = new Map<number, Promise<string>>();
   private readonly exportJobs = new JobTable<ExportProgress, ExportResult>('export');
+  private readonly reportJobs = new JobTable<ReportProgress, ReportResult>('report');
   private ffmpegVersionLine: string | null = null;
   private readonly exportWorker: WorkerSpec | null;
+  private readonly printPdf: PdfPrinter | null;
 
   /** `ffmpeg -version`'s first line ('' when ffmpeg cannot be found or run), as exports record it. */
   async ffmpegVersion(): Promise<string> {
@@ -439,6 +448,9 @@ export class Core {
       this.resolveVideo(id);
       return toSummary(this.store.setLinks(id, { originalId, identity }, this.actor));
     },
+    'report.start': async (options) => ({ jobId: this.reportJobs.start((signal, onProgress) => this.reportRun(options, { signal, onProgress })) }),
+    'report.status': async ({ jobId }) => this.reportJobs.status(jobId),
+    'report.cancel': async ({ jobId }) => this.reportJobs.cancel(jobId),
     'export.start': async (options) => ({ jobId: this.exportJobs.start((signal, onProgress) => this.exportRun(options, { signal, onProgress })) }),
     'export.status': async ({ jobId }) => this.exportJobs.status(jobId),
     'export.cancel': async ({ jobId }) => this.exportJobs.cancel(jobId),
@@ -462,6 +474,33 @@ export class Core {
       };
     },
   };
+
+  /**
+   * Write an evidence report of one video (report/run.ts) and record it in
+   * the video's custody log: the only change a report makes to the project.
+   */
+  async reportRun(options: ReportOptions, hooks: { signal?: AbortSignal; onProgress?: (p: ReportProgress) => void } = {}): Promise<ReportResult> {
+    const row = this.resolveVideo(options.videoId);
+    const result = await runReport(options, {
+      row, summary: toSummary(row), source: this.source(row), bins: this.bins,
+      annotations: this.annotate.list(row.id), labels: this.store.labels(),
+      forensics: await this.handlers['media.forensics']({ id: row.id }, {}),
+      analyst: options.analyst || this.actor, tool: `tellframe ${TOOL_VERSION}`, ffmpeg: await this.ffmpegVersion(), projectFile: this.store.file,
+      checkMedia: (signal) => checkMedia(row, signal),
+      verifyAudit: () => this.store.verifyAudit(),
+      audit: () => {
+        const custody = this.store.auditQuery({ videoId: row.id, limit: 1000 }).entries.reverse();
+        return { ...this.store.auditSummary(), head: this.store.auditHead(), custody };
+      },
+      printPdf: this.printPdf,
+      signal: hooks.signal, onProgress: hooks.onProgress,
+    });
+    this.store.appendAudit(this.actor, 'report', {
+      id: row.id, path: row.path, sha256: row.sha256, out: result.out, caseNumber: options.caseNumber, findings: result.findings,
+      media: result.media, auditOk: result.auditOk, manifestSha256: result.manifestSha256, auditHead: result.auditHead,
+    });
+    return result;
+  }
 
   /** A snapshot of the project (or of the videos named) for the exporters. */
   exportModel(opts: { videoIds?: number[]; audioLabels?: string[]; ffmpeg?: string } = {}): ExportModel {

@@ -235,10 +235,10 @@ export class ProjectStore {
     // The payload is JSON text: search for the text as JSON writes it (quotes and backslashes escaped), then escape LIKE's wildcards.
     if (q.text) add("payload LIKE ? ESCAPE '\\'", `%${JSON.stringify(q.text).slice(1, -1).replace(/[\\%_]/g, (c) => '\\' + c)}%`);
     if (q.videoId !== undefined) {
-      // A video's custody log: its media.* rows (import, link, verify) and the exports that included it.
+      // A video's custody log: its media.* rows (import, link, relink, verify), its reports, and the exports that included it.
       // json_valid first: one altered row that is not JSON must not hide the rest of the log. An export of
       // "all" videos counts only after the video came in.
-      add(`json_valid(payload) AND ((action LIKE 'media.%' AND json_extract(payload, '$.id') = ?) OR (action = 'export'
+      add(`json_valid(payload) AND (((action LIKE 'media.%' OR action = 'report') AND json_extract(payload, '$.id') = ?) OR (action = 'export'
         AND seq > coalesce((SELECT min(seq) FROM audit_log WHERE action = 'media.import' AND json_valid(payload) AND json_extract(payload, '$.id') = ?), 0)
         AND (json_extract(payload, '$.videos') = 'all' OR EXISTS (SELECT 1 FROM json_each(payload, '$.videos') WHERE value = ?))))`, q.videoId, q.videoId, q.videoId);
     }
@@ -252,6 +252,13 @@ export class ProjectStore {
     const actions = (this.db.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action').all() as { action: string }[]).map((r) => r.action);
     const actors = (this.db.prepare('SELECT DISTINCT actor FROM audit_log ORDER BY actor').all() as { actor: string }[]).map((r) => r.actor);
     return { entries, total, rows, actions, actors };
+  }
+
+  /** How many rows of each action the chain holds, and when its first and last rows were written. */
+  auditSummary(): { rows: number; byAction: { action: string; count: number }[]; first: string | null; last: string | null } {
+    const byAction = this.db.prepare('SELECT action, count(*) AS count FROM audit_log GROUP BY action ORDER BY action').all() as { action: string; count: number }[];
+    const span = this.db.prepare('SELECT count(*) AS rows, min(at) AS first, max(at) AS last FROM audit_log').get() as { rows: number; first: string | null; last: string | null };
+    return { ...span, byAction };
   }
 
   /** Recompute the audit chain from the first row. */
