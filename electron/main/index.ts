@@ -8,6 +8,7 @@ import { processRegistry } from '../core/media/process';
 import { MENU_CHANNEL, registerIpc, registerMediaProtocol, registerSchemePrivileges } from '../host/ipc';
 import type { MenuEvent } from '../../renderer/global';
 import { buildMenu } from './menu';
+import { electronPdf } from './pdf';
 import {
   chooseImport,
   chooseNewProjectPath,
@@ -106,7 +107,7 @@ async function openProject(file: string, how: 'open' | 'create', opts: { forgetO
   let core: Core;
   try {
     const user = sessionHost.user();
-    const coreOpts = { prewarmDecoder: true, exportWorker: EXPORT_WORKER, ...(user ? { actor: user } : {}) };
+    const coreOpts = { prewarmDecoder: true, exportWorker: EXPORT_WORKER, printPdf: electronPdf, ...(user ? { actor: user } : {}) };
     core = how === 'create' ? Core.create(abs, coreOpts) : Core.open(abs, coreOpts);
   } catch (err) {
     if (opts.forgetOnFailure) forgetProject(abs);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { TellframeError } from '../../../shared/errors';
-import type { PdfPrinter } from './run';
+import { REPORT_FOOTER, type PdfPrinter } from './run';
 
 /**
  * Headless Chromium for PDF reports outside the desktop app (the command
@@ -47,7 +47,7 @@ export const chromiumPdf: PdfPrinter = async (htmlFile, signal) => {
     await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
     return await page.pdf({
       format: 'A4', printBackground: true, preferCSSPageSize: true, displayHeaderFooter: true, headerTemplate: '<span></span>',
-      footerTemplate: '<div style="font-size:7pt;width:100%;text-align:center;color:#444">page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
+      footerTemplate: REPORT_FOOTER,
     });
   } catch (err) {
     if (signal?.aborted) throw new TellframeError('ABORTED', 'The report was cancelled.');

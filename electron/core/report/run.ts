@@ -18,6 +18,9 @@ import type { FfmpegPaths } from '../media/locate';
 import type { MediaRow } from '../project/store';
 import { renderReportHtml, type ReportData, type ReportFinding, type ReportStill } from './html';
 
+/** Page numbers at the foot of every printed page (Chromium fills the spans), for every printer. */
+export const REPORT_FOOTER = '<div style="font-size:7pt;width:100%;text-align:center;color:#444">page <span class="pageNumber"></span> of <span class="totalPages"></span></div>';
+
 /** Print an HTML file as PDF (headless Chromium in Node; Electron's printToPDF in the app). */
 export type PdfPrinter = (htmlFile: string, signal?: AbortSignal) => Promise<Buffer>;
 
