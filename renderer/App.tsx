@@ -3,6 +3,7 @@ import { ExportDialog } from './features/export/ExportDialog';
 import { ImportAnnotationsDialog } from './features/export/ImportAnnotationsDialog';
 import { ForensicsDialog } from './features/forensics/ForensicsDialog';
 import { HistoryDialog } from './features/history/HistoryDialog';
+import { ReportDialog } from './features/report/ReportDialog';
 import { AnnotatePanel } from './features/annotate/AnnotatePanel';
 import { RegionOverlay } from './features/annotate/RegionOverlay';
 import { Library } from './features/library/Library';
@@ -12,7 +13,7 @@ import type { AppState, Store } from './state/store';
 
 export function App({ store }: { store: Store }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
-  const [dialog, setDialog] = useState<'export' | 'import' | 'history' | 'forensics' | null>(null);
+  const [dialog, setDialog] = useState<'export' | 'import' | 'history' | 'forensics' | 'report' | null>(null);
   // Desktop menu: File › Import… hands paths to the page, which runs the import and shows progress.
   useEffect(
     () =>
@@ -20,6 +21,7 @@ export function App({ store }: { store: Store }) {
         if (e.action === 'import') void store.importPaths(e.paths);
         else if (e.action === 'file.export') setDialog('export');
         else if (e.action === 'file.importAnnotations') setDialog('import');
+        else if (e.action === 'file.report') setDialog('report');
         else if (e.action === 'view.zoom') store.player.zoomStep(e.zoom);
         else if (e.action === 'edit.undo' || e.action === 'edit.redo') {
           const el = document.activeElement;
@@ -53,6 +55,9 @@ export function App({ store }: { store: Store }) {
             <button type="button" onClick={() => setDialog('forensics')} disabled={state.selectedId === null} title="Container, streams, timing and flags of the open video">
               Forensics…
             </button>
+            <button type="button" onClick={() => setDialog('report')} disabled={state.selectedId === null} title="Evidence report of the open video (HTML and PDF)">
+              Report…
+            </button>
             <button type="button" onClick={() => setDialog('history')}>History…</button>
             <button type="button" onClick={() => setDialog('import')}>Import annotations…</button>
             <button type="button" onClick={() => setDialog('export')} title="Export (Ctrl+E)">Export…</button>
@@ -64,6 +69,16 @@ export function App({ store }: { store: Store }) {
       ) : null}
       {dialog === 'forensics' && state.projectPath && store.selected() ? (
         <ForensicsDialog client={store.client} video={store.selected()!} onClose={() => setDialog(null)} onTagged={() => void store.annotate.reload()} />
+      ) : null}
+      {dialog === 'report' && state.projectPath && store.selected() ? (
+        <ReportDialog
+          client={store.client}
+          home={state.home}
+          video={store.selected()!}
+          user={store.annotate.getState().user}
+          findings={store.annotate.getState().annotations.filter((a) => a.finding).length}
+          onClose={() => setDialog(null)}
+        />
       ) : null}
       {dialog === 'history' && state.projectPath ? <HistoryDialog client={store.client} videos={state.videos} onClose={() => setDialog(null)} /> : null}
       {dialog === 'import' && state.projectPath ? (
@@ -84,7 +99,7 @@ export function App({ store }: { store: Store }) {
             <div className="work">
               <IntegrityBanner check={state.integrity[state.selectedId]} />
               <Player player={store.player} overlay={<RegionOverlay model={store.annotate} player={store.player} />} />
-              <AnnotatePanel model={store.annotate} player={store.player} />
+              <AnnotatePanel model={store.annotate} player={store.player} client={store.client} />
             </div>
           ) : (
             <div className="empty">Select a video.</div>

@@ -20,7 +20,8 @@ export type MenuEvent =
   | { action: 'edit.redo' }
   /** File › Export… and File › Import Annotations…: the page opens its dialogs. */
   | { action: 'file.export' }
-  | { action: 'file.importAnnotations' };
+  | { action: 'file.importAnnotations' }
+  | { action: 'file.report' };
 
 /** Members only the Electron preload offers; the browser host has neither. */
 export interface DesktopExtras {

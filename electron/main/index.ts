@@ -88,6 +88,7 @@ function refreshChrome(): void {
         redo: () => sendMenu({ action: 'edit.redo' }),
         exportData: () => sendMenu({ action: 'file.export' }),
         importAnnotations: () => sendMenu({ action: 'file.importAnnotations' }),
+        evidenceReport: () => sendMenu({ action: 'file.report' }),
       },
     ),
   );

@@ -29,6 +29,7 @@ export interface MenuActions {
   /** File › Export… / Import Annotations…: the page's dialogs. */
   exportData(): void;
   importAnnotations(): void;
+  evidenceReport(): void;
 }
 
 /** "name — folder" so two projects with the same file name can be told apart. */
@@ -60,6 +61,7 @@ export function buildMenu(state: MenuState, actions: MenuActions): Menu {
       { label: 'Import Annotations…', enabled: state.projectOpen, click: () => actions.importAnnotations() },
       { type: 'separator' },
       { label: 'Export…', accelerator: 'CmdOrCtrl+E', enabled: state.projectOpen, click: () => actions.exportData() },
+      { label: 'Evidence Report…', enabled: state.projectOpen, click: () => actions.evidenceReport() },
       ...(mac ? [] : ([{ type: 'separator' }, { role: 'quit' }] as MenuItemConstructorOptions[])),
     ],
   };

@@ -24,6 +24,7 @@ function actions(): { [K in keyof Actions]: Mock<Actions[K]> } {
     redo: vi.fn<Actions['redo']>(),
     exportData: vi.fn<Actions['exportData']>(),
     importAnnotations: vi.fn<Actions['importAnnotations']>(),
+    evidenceReport: vi.fn<Actions['evidenceReport']>(),
   };
 }
 
@@ -78,6 +79,8 @@ describe('buildMenu', () => {
     expect(item(file, 'Export…').accelerator).toBe('CmdOrCtrl+E');
     click(item(file, 'Import Annotations…'));
     expect(acts.importAnnotations).toHaveBeenCalledTimes(1);
+    click(item(file, 'Evidence Report…'));
+    expect(acts.evidenceReport).toHaveBeenCalledTimes(1);
   });
 
   it('disables importing and frame zoom while no project is open', () => {
@@ -87,6 +90,7 @@ describe('buildMenu', () => {
     expect(item(file, 'Import Folder…').enabled).toBe(false);
     expect(item(file, 'Export…').enabled).toBe(false);
     expect(item(file, 'Import Annotations…').enabled).toBe(false);
+    expect(item(file, 'Evidence Report…').enabled).toBe(false);
     const view = top(template, '&View');
     for (const label of ['Zoom In', 'Zoom Out', 'Fit', 'Actual Pixels']) expect(item(view, label).enabled).toBe(false);
   });

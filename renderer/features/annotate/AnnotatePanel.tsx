@@ -1,6 +1,8 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { ANNOTATION_KINDS, METHODS, VERDICTS, type Annotation, type AttributeValue, type Attributes } from '../../../shared/annotations';
+import type { TellframeClient } from '../../../shared/api';
 import type { Label } from '../../../shared/model';
+import { FindingDialog } from '../findings/FindingDialog';
 import type { PlayerController } from '../player/controller';
 import { RESERVED_KEYS, type AnnotateModel } from './model';
 import { TaxonomyDialog } from './TaxonomyDialog';
@@ -16,10 +18,11 @@ function typing(e: KeyboardEvent): boolean {
  * the range (or tags the current frame), a timeline with one lane per label,
  * the annotation list with filters, the verdict, undo / redo.
  */
-export function AnnotatePanel({ model, player }: { model: AnnotateModel; player: PlayerController }) {
+export function AnnotatePanel({ model, player, client }: { model: AnnotateModel; player: PlayerController; client: TellframeClient }) {
   const s = useSyncExternalStore(model.subscribe, model.getState);
   const [editing, setEditing] = useState<string | null>(null);
   const [taxonomy, setTaxonomy] = useState(false);
+  const [findingFor, setFindingFor] = useState<string | null>(null);
   const p = useSyncExternalStore(player.subscribe, player.getState);
   const video = p.video;
   const current = p.shown ?? p.requested;
@@ -157,10 +160,13 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
             {annotators.map((a) => <option key={a} value={a}>{a}</option>)}
           </select>
         </label>
+        <label>
+          <input type="checkbox" aria-label="Findings only" checked={s.filter.findings} onChange={(e) => model.setFilter({ findings: e.target.checked })} /> Findings only
+        </label>
       </div>
       <table className="annotation-list" data-testid="annotation-list">
         <thead>
-          <tr><th>Kind</th><th>Label</th><th>Frames</th><th>Annotator</th><th>Note</th><th /></tr>
+          <tr><th>Kind</th><th>Label</th><th>Frames</th><th>Annotator</th><th>Note</th><th>Finding</th><th /></tr>
         </thead>
         <tbody>
           {list.map((a) => (
@@ -170,15 +176,28 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
               labelName={s.labels.find((l) => l.id === a.label)?.name ?? (a.verdict ? a.verdict.value : '')}
               onGo={() => player.goTo(a.startFrame)}
               onEdit={a.kind === 'verdict' ? undefined : () => setEditing(a.id)}
+              onFinding={() => setFindingFor(a.id)}
               onDelete={() => void model.remove(a.id)}
             />
           ))}
-          {list.length === 0 ? <tr><td colSpan={6} className="muted">No annotations{s.annotations.length ? ' match the filter' : ' yet'}.</td></tr> : null}
+          {list.length === 0 ? <tr><td colSpan={7} className="muted">No annotations{s.annotations.length ? ' match the filter' : ' yet'}.</td></tr> : null}
           {win.total > list.length ? (
-            <tr><td colSpan={6} className="muted" data-testid="list-window">{win.first + 1}–{win.first + list.length} of {win.total}, around frame {current}</td></tr>
+            <tr><td colSpan={7} className="muted" data-testid="list-window">{win.first + 1}–{win.first + list.length} of {win.total}, around frame {current}</td></tr>
           ) : null}
         </tbody>
       </table>
+      {findingFor && s.annotations.some((a) => a.id === findingFor) ? (
+        <FindingDialog
+          key={findingFor}
+          client={client}
+          video={video}
+          annotation={s.annotations.find((a) => a.id === findingFor)!}
+          label={s.labels.find((l) => l.id === s.annotations.find((a) => a.id === findingFor)!.label)}
+          current={current}
+          onSave={(finding) => model.setFinding(findingFor, finding)}
+          onClose={() => setFindingFor(null)}
+        />
+      ) : null}
       {taxonomy ? <TaxonomyDialog model={model} labels={s.labels} onClose={() => setTaxonomy(false)} /> : null}
       {editing && s.annotations.some((a) => a.id === editing) ? (
         <Editor
@@ -195,7 +214,7 @@ export function AnnotatePanel({ model, player }: { model: AnnotateModel; player:
   );
 }
 
-function Row({ a, labelName, onGo, onEdit, onDelete }: { a: Annotation; labelName: string; onGo: () => void; onEdit?: () => void; onDelete: () => void }) {
+function Row({ a, labelName, onGo, onEdit, onFinding, onDelete }: { a: Annotation; labelName: string; onGo: () => void; onEdit?: () => void; onFinding: () => void; onDelete: () => void }) {
   return (
     <tr data-annotation-id={a.id} data-kind={a.kind}>
       <td>{a.kind.replace('_', ' ')}</td>
@@ -208,6 +227,14 @@ function Row({ a, labelName, onGo, onEdit, onDelete }: { a: Annotation; labelNam
       <td>{a.annotator}</td>
       <td>{a.note}</td>
       <td>
+        {a.finding ? (
+          <span className={`finding-badge status-${a.finding.status}`} title={a.finding.statement || 'no statement'} data-testid="finding-badge">
+            {a.finding.status.replace('_', ' ')} @ {a.finding.frame}
+          </span>
+        ) : null}
+      </td>
+      <td>
+        <button type="button" onClick={onFinding} aria-label={`Finding ${a.kind} ${labelName} ${a.startFrame}`} title="Mark as a finding for the report">Finding…</button>
         {onEdit ? <button type="button" onClick={onEdit} aria-label={`Edit ${a.kind} ${labelName} ${a.startFrame}`}>Edit</button> : null}
         <button type="button" onClick={onDelete} aria-label={`Delete ${a.kind} ${labelName} ${a.startFrame}`}>Delete</button>
       </td>

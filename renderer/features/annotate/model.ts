@@ -14,7 +14,7 @@ export interface AnnotateState {
   user: string | null;
   /** What the last action did or why it failed, for the status line. */
   status: { text: string; error: boolean } | null;
-  filter: { label: string; kind: AnnotationKind | ''; annotator: string };
+  filter: { label: string; kind: AnnotationKind | ''; annotator: string; findings: boolean };
   /** The drawing tool in use (null: none). */
   tool: ShapeType | null;
   /** A shape drawn but not yet labelled: a label key makes it a region track (or, with a track selected, its keyframe). */
@@ -43,7 +43,7 @@ export const RESERVED_KEYS = new Set(['i', 'o', 'j', 'k', 'l', 'g', 'm', '0', 'b
 export class AnnotateModel {
   private state: AnnotateState = {
     videoId: null, labels: [], annotations: [], markIn: null, markOut: null, history: { undo: null, redo: null }, user: null, status: null,
-    filter: { label: '', kind: '', annotator: '' }, tool: null, draft: null, selectedTrack: null,
+    filter: { label: '', kind: '', annotator: '', findings: false }, tool: null, draft: null, selectedTrack: null,
   };
   private listeners = new Set<Listener>();
   private loadSeq = 0;
@@ -142,6 +142,11 @@ export class AnnotateModel {
   async remove(id: string): Promise<boolean> {
     if (id === this.state.selectedTrack) this.set({ selectedTrack: null });
     return (await this.run('annotations.delete', { id }, 'Deleted')) !== null;
+  }
+
+  /** Mark an annotation as a finding, or unmark it (null). */
+  async setFinding(id: string, finding: Input<'annotations.setFinding'>['finding']): Promise<boolean> {
+    return (await this.run('annotations.setFinding', { id, finding }, finding ? 'Marked as a finding' : 'No longer a finding')) !== null;
   }
 
   async setVerdict(input: Omit<Input<'verdict.set'>, 'videoId'>): Promise<boolean> {
@@ -246,7 +251,7 @@ export class AnnotateModel {
   filtered(): Annotation[] {
     const f = this.state.filter;
     return this.state.annotations.filter(
-      (a) => (!f.label || a.label === f.label) && (!f.kind || a.kind === f.kind) && (!f.annotator || a.annotator === f.annotator),
+      (a) => (!f.label || a.label === f.label) && (!f.kind || a.kind === f.kind) && (!f.annotator || a.annotator === f.annotator) && (!f.findings || a.finding !== undefined),
     );
   }
 
@@ -284,7 +289,7 @@ export class AnnotateModel {
    * loses the deleted one) instead of being read again whole: with 100k
    * annotations on a video a full read is seconds, one row is nothing.
    */
-  private async run<M extends 'annotations.create' | 'annotations.update' | 'annotations.delete' | 'verdict.set'>(method: M, input: Input<M>, done: string): Promise<Output<M> | null> {
+  private async run<M extends 'annotations.create' | 'annotations.update' | 'annotations.delete' | 'annotations.setFinding' | 'verdict.set'>(method: M, input: Input<M>, done: string): Promise<Output<M> | null> {
     const videoId = this.state.videoId;
     try {
       const out = await this.client.call(method, input);

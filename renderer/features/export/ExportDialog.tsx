@@ -1,10 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { TellframeClient } from '../../../shared/api';
-import { EXPORT_FORMATS, EXPORT_FORMAT_TITLES, FRAME_FORMATS, ExportOptionsSchema, type ExportFormat, type ExportJob } from '../../../shared/exportFormats';
+import { EXPORT_FORMATS, EXPORT_FORMAT_TITLES, FRAME_FORMATS, ExportOptionsSchema, type ExportFormat } from '../../../shared/exportFormats';
 import { PathField } from '../import/PathField';
 import { useEscape } from '../useEscape';
-
-const POLL_MS = 200;
+import { useJob } from '../useJob';
 
 /**
  * Export: formats, which videos, the destination folder, a dataset split and
@@ -20,31 +19,14 @@ export function ExportDialog(props: { client: TellframeClient; home: string; vid
   const [split, setSplit] = useState({ on: false, train: '0.8', val: '0.1', test: '0.1', seed: '0' });
   const [frames, setFrames] = useState({ image: 'png' as 'png' | 'jpeg', quality: '92', every: '0', negatives: '0', crops: false, margin: '0.25' });
   const [audioLabels, setAudioLabels] = useState('audio_anomaly');
-  const [error, setError] = useState<string | null>(null);
-  const [job, setJob] = useState<ExportJob | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const running = job?.state === 'running';
+  const [startError, setError] = useState<string | null>(null);
+  const { job, running, pollError, reset, follow } = useJob((jobId) => client.call('export.status', { jobId }));
+  const error = startError ?? pollError;
   const wantsFrames = [...formats].some((f) => FRAME_FORMATS.includes(f));
-
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
-
-  const poll = (jobId: string) => {
-    timer.current = setTimeout(() => {
-      client.call('export.status', { jobId }).then(
-        (s) => {
-          setJob(s);
-          if (s.state === 'running') poll(jobId);
-        },
-        (err: unknown) => setError((err as Error).message),
-      );
-    }, POLL_MS);
-  };
 
   const start = async () => {
     setError(null);
-    setJob(null);
+    reset();
     const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
     const parsed = ExportOptionsSchema.safeParse({
       formats: EXPORT_FORMATS.filter((f) => formats.has(f)),
@@ -62,8 +44,7 @@ export function ExportDialog(props: { client: TellframeClient; home: string; vid
     }
     try {
       const { jobId } = await client.call('export.start', parsed.data);
-      setJob({ jobId, state: 'running', progress: null, result: null, error: null });
-      poll(jobId);
+      follow({ jobId, state: 'running', progress: null, result: null, error: null });
     } catch (err) {
       setError((err as Error).message);
     }
