@@ -280,6 +280,20 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('relink')
+    .description("point a video at another copy of its original (moved or copied): accepted only if the file's SHA-256 is the one recorded on import")
+    .argument('<project>', 'project file')
+    .argument('<video>', 'video id')
+    .argument('<file>', 'where the original is now')
+    .action(async (project: string, video: string, file: string) => {
+      const id = positiveInt(video, 'video');
+      await withCore(project, async (core) => {
+        const v = await core.call('media.relink', { id, path: path.resolve(file) });
+        out(`#${v.id} now reads ${v.path} (sha256 ${v.sha256} checked).`);
+      });
+    });
+
+  program
     .command('serve')
     .description('serve the UI, the API and the frames to a browser on 127.0.0.1 (first line printed: the URL with its token)')
     .argument('[project]', 'project file to open (otherwise choose or create one in the browser)')

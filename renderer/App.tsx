@@ -4,6 +4,8 @@ import { ImportAnnotationsDialog } from './features/export/ImportAnnotationsDial
 import { ForensicsDialog } from './features/forensics/ForensicsDialog';
 import { HistoryDialog } from './features/history/HistoryDialog';
 import { ReportDialog } from './features/report/ReportDialog';
+import { PathField } from './features/import/PathField';
+import type { TellframeClient } from '../shared/api';
 import { AnnotatePanel } from './features/annotate/AnnotatePanel';
 import { RegionOverlay } from './features/annotate/RegionOverlay';
 import { Library } from './features/library/Library';
@@ -97,7 +99,7 @@ export function App({ store }: { store: Store }) {
           <Library store={store} state={state} />
           {state.selectedId !== null ? (
             <div className="work">
-              <IntegrityBanner check={state.integrity[state.selectedId]} />
+              <IntegrityBanner key={state.selectedId} check={state.integrity[state.selectedId]} client={store.client} onRelink={(file) => store.relink(state.selectedId!, file)} />
               <Player player={store.player} overlay={<RegionOverlay model={store.annotate} player={store.player} />} />
               <AnnotatePanel model={store.annotate} player={store.player} client={store.client} />
             </div>
@@ -112,14 +114,44 @@ export function App({ store }: { store: Store }) {
   );
 }
 
-/** Loud when the open video's file no longer matches the hash recorded on import (or cannot be read). */
-function IntegrityBanner({ check }: { check: AppState['integrity'][number] | undefined }) {
+/**
+ * Loud when the open video's file no longer matches the hash recorded on
+ * import (or cannot be read); offers to relink the original where it is now.
+ */
+function IntegrityBanner(props: { check: AppState['integrity'][number] | undefined; client: TellframeClient; onRelink: (file: string) => Promise<string | null> }) {
+  const { check } = props;
+  const [relinking, setRelinking] = useState(false);
+  const [file, setFile] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   if (!check || check === 'checking' || check.status === 'ok') return null;
   return (
     <div className="integrity" role="alert" data-testid="integrity-warning">
       {check.status === 'missing'
         ? `The original file is missing or unreadable: ${check.path}. The frames shown may come from the cache; findings cannot be checked against it.`
-        : `This file has CHANGED since it was imported: its SHA-256 is now ${check.actual}, not ${check.expected}. Frames and findings may no longer match the original.`}
+        : `This file has CHANGED since it was imported: its SHA-256 is now ${check.actual}, not ${check.expected}. Frames and findings may no longer match the original.`}{' '}
+      {relinking ? (
+        <form
+          className="relink"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setBusy(true);
+            setError(null);
+            void props.onRelink(file.trim()).then((err) => {
+              setBusy(false);
+              setError(err);
+              if (!err) setRelinking(false);
+            });
+          }}
+        >
+          <PathField client={props.client} value={file} onChange={setFile} label="Where the original is now" placeholder="/path/to/the/original" />
+          <button type="submit" disabled={busy || !file.trim()}>{busy ? 'Checking…' : 'Relink'}</button>
+          <button type="button" onClick={() => setRelinking(false)}>Cancel</button>
+          {error ? <div className="relink-error">{error}</div> : null}
+        </form>
+      ) : (
+        <button type="button" onClick={() => setRelinking(true)}>Relink…</button>
+      )}
     </div>
   );
 }

@@ -185,6 +185,15 @@ export const api = {
       .strict(),
     output: VideoSummarySchema,
   },
+  /**
+   * Point a video at another copy of its original (moved, or on another
+   * drive): accepted only when the file's SHA-256 is the one recorded on
+   * import; recorded in the video's custody log.
+   */
+  'media.relink': {
+    input: z.object({ id: VideoId, path: z.string().min(1).max(4096) }).strict(),
+    output: VideoSummarySchema,
+  },
   /** The media forensics summary: container and streams, timing from the exact index, and flags against a claimed origin. */
   'media.forensics': {
     input: z.object({ id: VideoId }).strict(),

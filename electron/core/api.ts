@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { api, isMethod, isSessionMethod, type Method, type Output, type ParsedInput, type ProjectMethod } from '../../shared/api';
@@ -443,6 +443,24 @@ export class Core {
       const { status, actual } = await checkMedia(row, ctx.signal);
       this.store.appendAudit(this.actor, 'media.verify', { id: row.id, path: row.path, status, expected: row.sha256, actual });
       return { id: row.id, path: row.path, status, expected: row.sha256, actual };
+    },
+    'media.relink': async ({ id, path: file }, ctx) => {
+      const row = this.resolveVideo(id);
+      const abs = path.resolve(file);
+      let size: number;
+      try {
+        const st = statSync(abs);
+        if (!st.isFile()) throw new TellframeError('BAD_INPUT', `${abs} is not a file.`);
+        size = st.size;
+      } catch (err) {
+        if (err instanceof TellframeError) throw err;
+        throw new TellframeError('NOT_FOUND', `Cannot read ${abs}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+      }
+      const refuse = (why: string) => new TellframeError('BAD_INPUT', `${abs} is not the file imported as video ${row.id}: ${why}. Nothing was changed.`);
+      if (size !== row.size) throw refuse(`it has ${size} bytes, the original ${row.size}`);
+      const { sha256 } = await hashFile(abs, { signal: ctx.signal, chunkBytes: 1 << 20 });
+      if (sha256 !== row.sha256) throw refuse(`its SHA-256 is ${sha256}, the original's ${row.sha256}`);
+      return toSummary(this.store.relink(row.id, abs, this.actor));
     },
     'media.link': async ({ id, originalId, identity }) => {
       this.resolveVideo(id);

@@ -164,6 +164,24 @@ export function createStore(client: TellframeClient) {
         );
       }
     },
+    /**
+     * Point a video whose file moved at its new place (the host accepts only
+     * the file with the recorded SHA-256), then check it again. Returns an
+     * error message, or null when it worked.
+     */
+    async relink(id: number, path: string): Promise<string | null> {
+      const project = state.projectPath;
+      try {
+        await client.call('media.relink', { id, path });
+        const check = await client.call('media.verify', { id });
+        if (state.projectPath !== project) return null;
+        set({ integrity: { ...state.integrity, [id]: check } });
+        await store.refresh();
+        return null;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
     /** The pointer or focus is on a video: have its first frame decoded before it is opened. */
     async warm(id: number): Promise<void> {
       if (warmed.has(id) || id === state.selectedId) return;

@@ -13,6 +13,8 @@ let page: Page;
 let core: Core;
 let media: string;
 let projectFile: string;
+/** The fixture the changed copy was made from. */
+let original: string;
 
 beforeAll(async () => {
   const fx = await getFixtures();
@@ -21,6 +23,7 @@ beforeAll(async () => {
   const dir = tempDir();
   // A copy of the fixture, so the test can change one of its bytes.
   media = path.join(dir, 'evidence.mp4');
+  original = fx.h264_bframes.path;
   copyFileSync(fx.h264_bframes.path, media);
   projectFile = path.join(dir, 'history.tellframe');
   const made = await projectWithVideo(rig, media, projectFile);
@@ -98,5 +101,25 @@ describe('history', () => {
     const dialog = page.locator('[role="dialog"][aria-label="History"]');
     await dialog.locator('select[aria-label="Custody of a video"]').selectOption('1');
     await expect.poll(async () => (await dialog.locator('tbody tr td:nth-child(4)').allTextContents()).reverse()).toEqual(['media.import', 'media.verify']);
+  });
+
+  it('relinks the original where it is now, refusing another file, and the warning goes', async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('[role="dialog"][aria-label="History"]').waitFor({ state: 'detached' });
+    const warning = page.locator('[data-testid="integrity-warning"]');
+    await warning.locator('button:has-text("Relink…")').click();
+    // The changed copy is not the original: refused, and the page says why.
+    await warning.locator('input[aria-label="Where the original is now"]').fill(media);
+    await warning.locator('button:has-text("Relink")').click();
+    await expect.poll(() => warning.locator('.relink-error').textContent()).toMatch(/is not the file imported as video 1: its SHA-256 is/);
+    // A fresh copy of the original, elsewhere.
+    const moved = path.join(tempDir(), 'moved evidence.mp4');
+    copyFileSync(original, moved);
+    await warning.locator('input[aria-label="Where the original is now"]').fill(moved);
+    await warning.locator('button:has-text("Relink")').click();
+    await warning.waitFor({ state: 'detached', timeout: 30_000 });
+    expect((await core.call('media.get', { id: 1 })).path).toBe(moved);
+    const log = await core.call('audit.query', { videoId: 1 });
+    expect(log.entries.slice(0, 2).map((e) => e.action)).toEqual(['media.verify', 'media.relink']);
   });
 });

@@ -69,4 +69,35 @@ describe('intake custody', () => {
     expect(cli.stdout).toContain(`md5 ${(await core.call('media.get', { id: idb })).custody.md5}`);
     expect(cli.stdout).toMatch(/imported .* by ana on /);
   });
+
+  it('relinks a moved original only to a file with its recorded SHA-256, and records it in the custody log', async () => {
+    const v = await core.call('media.get', { id: idb });
+    const moved = path.join(dir, 'moved', 'b copy.mp4');
+    execFileSync('mkdir', ['-p', path.dirname(moved)]);
+    copyFileSync(b, moved);
+    rmSync(b);
+    expect(await core.call('media.verify', { id: idb })).toMatchObject({ status: 'missing' });
+    // Another file, of the same size but other bytes, or of another size: refused, nothing changed.
+    const other = path.join(dir, 'moved', 'other.mp4');
+    const bytes = readFileSync(moved);
+    bytes.writeUInt8(bytes.readUInt8(100) ^ 0xff, 100);
+    writeFileSync(other, bytes);
+    expect(await core.dispatch('media.relink', { id: idb, path: other })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringMatching(/its SHA-256 is [0-9a-f]{64}, the original's/) } });
+    expect(await core.dispatch('media.relink', { id: idb, path: a.replace('a.mp4', 'nope.mp4') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await core.dispatch('media.relink', { id: idb, path: path.join(dir, 'moved') })).toMatchObject({ ok: false, error: { message: expect.stringContaining('not a file') } });
+    writeFileSync(other, bytes.subarray(0, 100));
+    expect(await core.dispatch('media.relink', { id: idb, path: other })).toMatchObject({ ok: false, error: { message: expect.stringContaining('it has 100 bytes') } });
+    expect((await core.call('media.get', { id: idb })).path).toBe(v.path);
+
+    const cli = spawnSync(process.execPath, [path.resolve('bin/tellframe.js'), 'relink', core.store.file, String(idb), moved], { encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain(`now reads ${moved}`);
+    // The CLI wrote through its own connection: this one sees the row.
+    expect((await core.call('media.get', { id: idb })).path).toBe(moved);
+    expect(await core.call('media.verify', { id: idb })).toMatchObject({ status: 'ok', path: moved });
+    const log = await core.call('audit.query', { videoId: idb });
+    const relink = log.entries.find((e) => e.action === 'media.relink')!;
+    expect(JSON.parse(relink.payload)).toEqual({ id: idb, from: v.path, to: moved, sha256: v.sha256 });
+    expect(core.store.verifyAudit().brokenAt).toBeNull();
+  });
 });

@@ -352,6 +352,17 @@ export class ProjectStore {
     })();
   }
 
+  /** Point a video at another copy of its file (checked by the caller) and record it in its custody log. */
+  relink(id: number, path: string, actor: string): MediaRow {
+    return this.db.transaction(() => {
+      const before = this.media(id);
+      if (!before) throw new TellframeError('NOT_FOUND', `No video ${id} in this project.`);
+      this.db.prepare('UPDATE media SET path = ? WHERE id = ?').run(path, id);
+      this.appendAudit(actor, 'media.relink', { id, from: before.path, to: path, sha256: before.sha256 });
+      return this.media(id)!;
+    })();
+  }
+
   labels(): Label[] {
     return (this.db.prepare('SELECT * FROM labels ORDER BY position').all() as LabelRow[]).map(labelFromRow);
   }
