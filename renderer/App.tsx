@@ -70,7 +70,10 @@ export function App({ store }: { store: Store }) {
         <ExportDialog client={store.client} home={state.home} videoCount={state.videos.length} selectedId={state.selectedId} onClose={() => setDialog(null)} />
       ) : null}
       {dialog === 'forensics' && state.projectPath && store.selected() ? (
-        <ForensicsDialog client={store.client} video={store.selected()!} onClose={() => setDialog(null)} onTagged={() => void store.annotate.reload()} />
+        <ForensicsDialog client={store.client} video={store.selected()!} onClose={() => setDialog(null)} onTagged={() => void store.annotate.reload()} onGo={(f) => {
+          setDialog(null);
+          store.player.goTo(f);
+        }} />
       ) : null}
       {dialog === 'report' && state.projectPath && store.selected() ? (
         <ReportDialog

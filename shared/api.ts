@@ -14,7 +14,7 @@ import {
 } from './annotations';
 import { NativeExportSchema } from './nativeJson';
 import { ExportJobSchema, ExportOptionsSchema, IMPORT_FORMATS } from './exportFormats';
-import { ForensicsSchema } from './forensics';
+import { ForensicsSchema, FrameHashJobSchema } from './forensics';
 import { ReportJobSchema, ReportOptionsSchema } from './report';
 
 /**
@@ -198,6 +198,23 @@ export const api = {
   'media.forensics': {
     input: z.object({ id: VideoId }).strict(),
     output: ForensicsSchema,
+  },
+  /**
+   * Hash every decoded picture of a video in the background (a full decode)
+   * to find identical consecutive frames; the result is kept in the project
+   * and shown by media.forensics. Poll framehash.status.
+   */
+  'framehash.start': {
+    input: z.object({ id: VideoId }).strict(),
+    output: z.object({ jobId: z.string() }),
+  },
+  'framehash.status': {
+    input: z.object({ jobId: z.string() }).strict(),
+    output: FrameHashJobSchema,
+  },
+  'framehash.cancel': {
+    input: z.object({ jobId: z.string() }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
   },
   /** Re-hash a video's file against the SHA-256 recorded on import; the check is recorded in its custody log. */
   'media.verify': {

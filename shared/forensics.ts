@@ -12,6 +12,33 @@ export type ForensicsFlag = z.infer<typeof ForensicsFlagSchema>;
 
 const Tags = z.record(z.string(), z.string());
 
+/**
+ * The result of hashing every decoded picture (on demand; kept in the
+ * project): which pictures are identical to the one before them.
+ */
+export const FrameHashSummarySchema = z.object({
+  computedAt: z.string(),
+  /** `ffmpeg -version`'s first line, and the file's SHA-256 the hashes are of. */
+  ffmpeg: z.string(),
+  sha256: z.string(),
+  frames: z.number().int(),
+  /** Frames identical to the frame before. */
+  repeated: z.number().int(),
+  /** Runs of identical pictures: frame `from` and the frames after it up to `to` that repeat it (the first 1000), and how many runs there are. */
+  runs: z.array(z.object({ from: z.number().int(), to: z.number().int() })),
+  runCount: z.number().int(),
+});
+export type FrameHashSummary = z.infer<typeof FrameHashSummarySchema>;
+
+export const FrameHashJobSchema = z.object({
+  jobId: z.string(),
+  state: z.enum(['running', 'done', 'cancelled', 'failed']),
+  progress: z.object({ done: z.number(), total: z.number(), what: z.string(), fraction: z.number() }).nullable(),
+  result: FrameHashSummarySchema.nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type FrameHashJob = z.infer<typeof FrameHashJobSchema>;
+
 export const ForensicsSchema = z.object({
   container: z.object({
     format: z.string(), formatLong: z.string(), duration: z.number().nullable(), size: z.number().nullable(),
@@ -39,6 +66,8 @@ export const ForensicsSchema = z.object({
   /** Frames whose pts equals the previous frame's: the first 1000, and the count. */
   repeatedPts: z.array(z.object({ frame: z.number().int(), pts: z.number() })),
   repeatedCount: z.number().int(),
+  /** Identical consecutive pictures, once every frame has been hashed (null before). */
+  frameHashes: FrameHashSummarySchema.nullable(),
   flags: z.array(ForensicsFlagSchema),
 });
 export type Forensics = z.infer<typeof ForensicsSchema>;

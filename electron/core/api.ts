@@ -12,6 +12,8 @@ import { makeAudioFile } from './media/audio';
 import { extractFrame, seeksByDts, type ExtractedFrame, type FrameFormat } from './media/extract';
 import { FrameServer, type RawFrame, type VideoSource } from './media/frameServer';
 import { analyseMedia } from './media/forensics';
+import { hashFrames } from './media/frameHashes';
+import { FrameHashSummarySchema, type FrameHashJob, type FrameHashSummary } from '../../shared/forensics';
 import { hashFile } from './media/hash';
 import { importPaths, type ImportProgress } from './media/importer';
 import { locateFfmpeg, type FfmpegPaths, type LocateOptions } from './media/locate';
@@ -171,6 +173,7 @@ export class Core {
   close(): void {
     this.exportJobs.abortAll();
     this.reportJobs.abortAll();
+    this.frameHashJobs.abortAll();
     this.frames.close();
     this.store.close();
   }
@@ -268,6 +271,7 @@ export class Core {
   private readonly audioJobs = new Map<number, Promise<string>>();
   private readonly exportJobs = new JobTable<ExportProgress, ExportResult>('export');
   private readonly reportJobs = new JobTable<ReportProgress, ReportResult>('report');
+  private readonly frameHashJobs = new JobTable<FrameHashJob['progress'] & object, FrameHashSummary>('frame hash');
   private ffmpegVersionLine: string | null = null;
   private readonly exportWorker: WorkerSpec | null;
   private readonly printPdf: PdfPrinter | null;
@@ -436,8 +440,17 @@ export class Core {
     'media.forensics': async ({ id }) => {
       const row = this.resolveVideo(id);
       const t = this.frameTable(row.id);
-      return analyseMedia({ probeJson: row.probe_json, streamIndex: row.stream_index, pts: t.pts, key: t.key, endPts: row.end_pts, timeBase: { num: row.tb_num, den: row.tb_den } });
+      return analyseMedia({
+        probeJson: row.probe_json, streamIndex: row.stream_index, pts: t.pts, key: t.key, endPts: row.end_pts, timeBase: { num: row.tb_num, den: row.tb_den },
+        frameHashes: this.keptFrameHashes(row),
+      });
     },
+    'framehash.start': async ({ id }) => {
+      const row = this.resolveVideo(id);
+      return { jobId: this.frameHashJobs.start((signal, onProgress) => this.hashAllFrames(row, signal, onProgress)) };
+    },
+    'framehash.status': async ({ jobId }) => this.frameHashJobs.status(jobId),
+    'framehash.cancel': async ({ jobId }) => this.frameHashJobs.cancel(jobId),
     'media.verify': async ({ id }, ctx) => {
       const row = this.resolveVideo(id);
       const { status, actual } = await checkMedia(row, ctx.signal);
@@ -518,6 +531,42 @@ export class Core {
       media: result.media, auditOk: result.auditOk, manifestSha256: result.manifestSha256, auditHead: result.auditHead,
     });
     return result;
+  }
+
+  /** The frame hashes kept for a video, if they were computed from the file it has now. */
+  private keptFrameHashes(row: MediaRow): FrameHashSummary | null {
+    const kept = this.store.analysis(row.id, 'frame_hashes');
+    if (!kept) return null;
+    const parsed = FrameHashSummarySchema.safeParse(JSON.parse(kept.data));
+    return parsed.success && parsed.data.sha256 === row.sha256 ? parsed.data : null;
+  }
+
+  /**
+   * Hash every decoded picture (checked pts by pts against the index) and
+   * keep which are identical to the one before: runs of repeated pictures.
+   */
+  async hashAllFrames(row: MediaRow, signal: AbortSignal, onProgress?: (p: NonNullable<FrameHashJob['progress']>) => void): Promise<FrameHashSummary> {
+    const src = this.source(row);
+    const total = row.frame_count;
+    const runs: FrameHashSummary['runs'] = [];
+    let runCount = 0;
+    let open: { from: number; to: number } | null = null;
+    onProgress?.({ done: 0, total, what: 'Decoding and hashing every frame', fraction: 0 });
+    const r = await hashFrames(this.bins, src, signal, (h) => {
+      if (h.same) {
+        if (open && open.to === h.frame - 1) open.to = h.frame;
+        else {
+          open = { from: h.frame - 1, to: h.frame };
+          runCount++;
+          if (runs.length < 1000) runs.push(open);
+        }
+      }
+      if ((h.frame + 1) % 200 === 0) onProgress?.({ done: h.frame + 1, total, what: `Hashed ${h.frame + 1} of ${total} frames`, fraction: (h.frame + 1) / total });
+    });
+    const summary: FrameHashSummary = { computedAt: new Date().toISOString(), ffmpeg: await this.ffmpegVersion(), sha256: row.sha256, frames: r.frames, repeated: r.repeated, runs, runCount };
+    this.store.putAnalysis(row.id, 'frame_hashes', JSON.stringify(summary));
+    onProgress?.({ done: total, total, what: `Hashed ${total} frames`, fraction: 1 });
+    return summary;
   }
 
   /** A snapshot of the project (or of the videos named) for the exporters. */

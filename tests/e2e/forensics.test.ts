@@ -43,6 +43,23 @@ describe('forensics panel', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
+  it('hashes every frame on request, shows the identical ones, and keeps the result', async () => {
+    await page.click('header button:has-text("Forensics…")');
+    const dialog = page.locator('[role="dialog"][aria-label="Forensics"]');
+    const section = dialog.locator('[data-testid="frame-hashes"]');
+    await section.waitFor();
+    expect(await section.textContent()).toContain('Not checked yet');
+    await section.locator('button:has-text("Hash every frame")').click();
+    const summary = section.locator('[data-testid="frame-hash-summary"]');
+    await summary.waitFor({ timeout: 60_000 });
+    const kept = (await core.call('media.forensics', { id })).frameHashes!;
+    expect(kept.frames).toBe((await core.call('media.get', { id })).frameCount);
+    expect(await summary.textContent()).toContain(`${kept.repeated} of ${kept.frames} frames repeat the picture before`);
+    expect(await section.locator('button:has-text("Hash every frame again")').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('marks the key frames along the top of the timeline', async () => {
     const keys = (await core.call('media.forensics', { id })).keyframes;
     expect(keys).toEqual([0, 25]);

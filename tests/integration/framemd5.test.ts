@@ -53,6 +53,49 @@ describe('framemd5 export', () => {
     expect(dupRows.filter((x) => x.same_as_previous === '1')).toHaveLength(20);
   }, 300_000);
 
+  it('finds the runs of identical pictures for the forensics panel, keeps them in the project, and flags them', async () => {
+    const v = (await core.call('media.list', {})).find((x) => x.path === dup)!;
+    expect((await core.call('media.forensics', { id: v.id })).frameHashes).toBeNull();
+    const { jobId } = await core.call('framehash.start', { id: v.id });
+    let job = await core.call('framehash.status', { jobId });
+    while (job.state === 'running') {
+      await new Promise((r) => setTimeout(r, 20));
+      job = await core.call('framehash.status', { jobId });
+    }
+    expect(job.state, job.error?.message).toBe('done');
+    // The runs the pixel-encoded numbers show: each picture and the frames after it that carry the same number.
+    const ref = await referenceDecode(dup);
+    const runs: { from: number; to: number }[] = [];
+    ref.codes.forEach((c, i) => {
+      if (i === 0 || ref.codes[i - 1] !== c) return;
+      const last = runs.at(-1);
+      if (last && last.to === i - 1) last.to = i;
+      else runs.push({ from: i - 1, to: i });
+    });
+    expect(runs).toHaveLength(10);
+    expect(job.result).toMatchObject({ frames: 30, repeated: 20, runs, runCount: 10, sha256: v.sha256 });
+    // Kept: a fresh Core on the same file shows it without decoding, and flags it.
+    const fresh = Core.open(core.store.file, { actor: 'ana' });
+    try {
+      const f = await fresh.call('media.forensics', { id: v.id });
+      expect(f.frameHashes).toEqual(job.result);
+      expect(f.flags.find((x) => x.id === 'repeated_frames')).toMatchObject({ severity: 'warning', message: expect.stringContaining('20 frames are identical to the frame before, in 10 runs (first: frames 0–2)') });
+    } finally {
+      fresh.close();
+    }
+    // A video whose pictures never repeat gets no flag.
+    const other = (await core.call('media.list', {})).find((x) => x.path !== dup)!;
+    const { jobId: j2 } = await core.call('framehash.start', { id: other.id });
+    let job2 = await core.call('framehash.status', { jobId: j2 });
+    while (job2.state === 'running') {
+      await new Promise((r) => setTimeout(r, 20));
+      job2 = await core.call('framehash.status', { jobId: j2 });
+    }
+    const ref2 = await referenceDecode(other.path);
+    expect(job2.result!.repeated).toBe(ref2.codes.filter((c, i) => i > 0 && ref2.codes[i - 1] === c).length);
+    expect((await core.call('media.forensics', { id: other.id })).flags.some((x) => x.id === 'repeated_frames')).toBe(job2.result!.repeated > 0);
+  }, 120_000);
+
   it('fails at the first frame whose decoded pts differs from the stored index, and leaves nothing', async () => {
     const v = (await core.call('media.list', {}))[0]!;
     // The index is the project's claim; change one frame's pts behind its back.

@@ -132,6 +132,22 @@ describe('migrations', () => {
     expect(db.prepare("SELECT finding FROM annotations WHERE id = 'x'").get()).toEqual({ finding: null });
   });
 
+  it('008 adds media_analysis, one row per video and kind, gone with its video', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, 7);
+    const media = Number(db.prepare(
+      `INSERT INTO media(path, sha256, size, mtime_ms, probe_json, format_name, format_start_us, stream_index, codec, pix_fmt, width, height,
+        tb_num, tb_den, frame_count, first_pts, end_pts, vfr, index_method, index_notes, imported_at)
+       VALUES ('/a.mp4', 'aa', 1, 0, '{}', 'mp4', 0, 0, 'h264', NULL, 2, 2, 1, 25, 1, 0, 1, 0, 'packets', '[]', 't')`,
+    ).run().lastInsertRowid);
+    expect(migrate(db, 8)).toBe(8);
+    db.prepare("INSERT INTO media_analysis VALUES (?, 'frame_hashes', 't', '{}')").run(media);
+    expect(() => db.prepare("INSERT INTO media_analysis VALUES (?, 'frame_hashes', 't', '{}')").run(media)).toThrow(/UNIQUE/);
+    db.prepare('DELETE FROM media WHERE id = ?').run(media);
+    expect(db.prepare('SELECT count(*) AS n FROM media_analysis').get()).toEqual({ n: 0 });
+  });
+
   it('refuses a project written by a newer schema, and re-running is a no-op', () => {
     const db = new Database(':memory:');
     expect(migrate(db)).toBe(SCHEMA_VERSION);

@@ -1,4 +1,4 @@
-import type { Forensics, ForensicsFlag } from '../../../shared/forensics';
+import type { Forensics, ForensicsFlag, FrameHashSummary } from '../../../shared/forensics';
 import { num, type RawProbe } from './probe';
 
 /**
@@ -28,6 +28,8 @@ export interface ForensicsInput {
   key: readonly boolean[];
   endPts: number;
   timeBase: { num: number; den: number };
+  /** Every picture hashed (kept in the project once computed), or null before. */
+  frameHashes?: FrameHashSummary | null;
 }
 
 export function analyseMedia(input: ForensicsInput): Forensics {
@@ -114,9 +116,18 @@ export function analyseMedia(input: ForensicsInput): Forensics {
   if (vfr) flags.push({ id: 'vfr', severity: 'info', message: `Variable frame rate: frames last ${common.slice(0, 3).map((d) => `${(d.seconds * 1000).toFixed(2)} ms (${d.count})`).join(', ')}. Common for phones and screen captures, rare after professional editing.`, evidence: `${allHistogram.length} frame durations` });
   if (gaps.length) flags.push({ id: 'pts_gaps', severity: 'warning', message: `${gaps.length} gap${gaps.length > 1 ? 's' : ''} in the timestamps (first after frame ${gaps[0]!.afterFrame}): frames may have been dropped or cut out.`, evidence: gaps.slice(0, 5).map((g) => `after ${g.afterFrame}: ${g.seconds.toFixed(4)} s`).join('; ') });
   if (repeats.length) flags.push({ id: 'repeated_pts', severity: 'warning', message: `${repeats.length} frame${repeats.length > 1 ? 's' : ''} repeat the previous frame's timestamp (first at frame ${repeats[0]!.frame}).`, evidence: repeats.slice(0, 5).map((r) => `frame ${r.frame}`).join(', ') });
+  const fh = input.frameHashes ?? null;
+  if (fh && fh.repeated > 0) {
+    const r0 = fh.runs[0]!;
+    flags.push({
+      id: 'repeated_frames', severity: 'warning',
+      message: `${fh.repeated} frame${fh.repeated > 1 ? 's are' : ' is'} identical to the frame before, in ${fh.runCount} run${fh.runCount > 1 ? 's' : ''} (first: frames ${r0.from}–${r0.to}): duplicated pictures, as a frame-rate conversion or a freeze inserted in editing leaves.`,
+      evidence: fh.runs.slice(0, 5).map((r) => `${r.from}–${r.to}`).join(', '),
+    });
+  }
 
   return {
-    container, streams, frames: n, keyframes, keyframeCount, histogram, durationCount: allHistogram.length, vfr,
+    container, streams, frames: n, frameHashes: fh, keyframes, keyframeCount, histogram, durationCount: allHistogram.length, vfr,
     gaps: gaps.slice(0, MAX_LIST), gapCount: gaps.length, repeatedPts: repeats.slice(0, MAX_LIST), repeatedCount: repeats.length, flags,
   };
 }

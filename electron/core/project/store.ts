@@ -352,6 +352,19 @@ export class ProjectStore {
     })();
   }
 
+  /** A kept analysis of a video's file (e.g. its frame hashes), or null. */
+  analysis(mediaId: number, kind: string): { createdAt: string; data: string } | null {
+    const r = this.db.prepare('SELECT created_at AS createdAt, data FROM media_analysis WHERE media_id = ? AND kind = ?').get(mediaId, kind) as
+      | { createdAt: string; data: string }
+      | undefined;
+    return r ?? null;
+  }
+
+  /** Keep (or replace) an analysis of a video's file. Derived data: not an audited change. */
+  putAnalysis(mediaId: number, kind: string, data: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO media_analysis(media_id, kind, created_at, data) VALUES (?, ?, ?, ?)').run(mediaId, kind, new Date().toISOString(), data);
+  }
+
   /** Point a video at another copy of its file (checked by the caller) and record it in its custody log. */
   relink(id: number, path: string, actor: string): MediaRow {
     return this.db.transaction(() => {

@@ -166,6 +166,9 @@ function forensics(f: Forensics): string {
     ['Variable frame rate', f.vfr ? 'yes' : 'no'],
     ['pts gaps', f.gapCount],
     ['Repeated pts', f.repeatedCount],
+    ['Identical consecutive frames', f.frameHashes
+      ? `${f.frameHashes.repeated} of ${f.frameHashes.frames} frames repeat the picture before${f.frameHashes.runCount ? ` (${f.frameHashes.runCount} runs: ${f.frameHashes.runs.slice(0, 8).map((r) => `${r.from}–${r.to}`).join(', ')}${f.frameHashes.runCount > 8 ? ', …' : ''})` : ''}; every picture hashed (MD5) at ${f.frameHashes.computedAt}`
+      : 'not checked (every picture is hashed on request in the forensics panel)'],
   ])}</table>
 <table class="grid"><tr><th>#</th><th>type</th><th>codec</th><th>size / rate</th><th>start s</th><th>duration s</th><th>tags</th></tr>${video}</table>
 <h3>Flags</h3>${flags}`;

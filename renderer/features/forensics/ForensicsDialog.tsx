@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TellframeClient } from '../../../shared/api';
-import type { Forensics, ForensicsFlag } from '../../../shared/forensics';
+import type { Forensics, ForensicsFlag, FrameHashSummary } from '../../../shared/forensics';
 import type { VideoSummary } from '../../../shared/model';
 import { useEscape } from '../useEscape';
+import { useJob } from '../useJob';
 
 const fmt = (n: number | null, digits = 3) => (n === null ? '—' : n.toFixed(digits));
 const tags = (t: Record<string, string>) => Object.entries(t).map(([k, v]) => `${k}=${v}`).join('; ') || '—';
@@ -12,14 +13,16 @@ const tags = (t: Record<string, string>) => Object.entries(t).map(([k, v]) => `$
  * details, timing from the exact frame index, and flags against a claimed
  * origin; each flag becomes a metadata_anomaly annotation in one click.
  */
-export function ForensicsDialog({ client, video, onClose, onTagged }: { client: TellframeClient; video: VideoSummary; onClose: () => void; onTagged: () => void }) {
+export function ForensicsDialog({ client, video, onClose, onTagged, onGo }: { client: TellframeClient; video: VideoSummary; onClose: () => void; onTagged: () => void; onGo: (frame: number) => void }) {
   const [r, setR] = useState<Forensics | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tagged, setTagged] = useState<Set<string>>(new Set());
   useEffect(() => {
     client.call('media.forensics', { id: video.id }).then(setR, (err: unknown) => setError((err as Error).message));
   }, [client, video.id]);
-  useEscape(onClose);
+  // Not while every frame is being hashed: its Cancel stops that first.
+  const [hashing, setHashing] = useState(false);
+  useEscape(onClose, !hashing);
 
   const tag = async (f: ForensicsFlag) => {
     try {
@@ -83,6 +86,7 @@ export function ForensicsDialog({ client, video, onClose, onTagged }: { client: 
                 </tbody>
               </table>
             </section>
+            <FrameHashes client={client} videoId={video.id} kept={r.frameHashes} onRunning={setHashing} onDone={() => void client.call('media.forensics', { id: video.id }).then(setR)} onGo={onGo} />
             <section aria-label="Timing">
               <h3>Timing (exact frame index)</h3>
               <p data-testid="timing">
@@ -105,5 +109,72 @@ export function ForensicsDialog({ client, video, onClose, onTagged }: { client: 
         </div>
       </div>
     </div>
+  );
+}
+
+/**
+ * Identical consecutive frames: every decoded picture hashed on request (a
+ * full decode, with progress and Cancel), kept in the project afterwards.
+ */
+function FrameHashes(props: { client: TellframeClient; videoId: number; kept: FrameHashSummary | null; onRunning: (running: boolean) => void; onDone: () => void; onGo: (frame: number) => void }) {
+  const { client } = props;
+  const [error, setError] = useState<string | null>(null);
+  const { job, running, pollError, reset, follow } = useJob((jobId) => client.call('framehash.status', { jobId }));
+  const { onRunning, onDone } = props;
+  useEffect(() => onRunning(running), [running, onRunning]);
+  // Once per finished job: the panel reads the kept result again.
+  const reported = useRef<string | null>(null);
+  useEffect(() => {
+    if (job?.state === 'done' && reported.current !== job.jobId) {
+      reported.current = job.jobId;
+      onDone();
+    }
+  }, [job, onDone]);
+  const start = async () => {
+    setError(null);
+    reset();
+    try {
+      const { jobId } = await client.call('framehash.start', { id: props.videoId });
+      follow({ jobId, state: 'running', progress: null, result: null, error: null });
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const k = props.kept;
+  return (
+    <section aria-label="Identical frames" data-testid="frame-hashes">
+      <h3>Identical consecutive frames</h3>
+      {k ? (
+        <p data-testid="frame-hash-summary">
+          {k.repeated} of {k.frames} frames repeat the picture before{k.runCount ? ` in ${k.runCount} run${k.runCount > 1 ? 's' : ''}` : ''}.{' '}
+          <span className="muted">Every picture hashed (MD5) {k.computedAt}.</span>
+        </p>
+      ) : (
+        <p className="muted">Not checked yet: every frame is decoded and hashed (as long as a full decode of the file takes).</p>
+      )}
+      {k && k.runs.length ? (
+        <p className="runs">
+          {k.runs.slice(0, 40).map((r) => (
+            <button key={r.from} type="button" className="link" onClick={() => props.onGo(r.from)} title="Go to the first of these frames">
+              {r.from}–{r.to}
+            </button>
+          ))}
+          {k.runCount > 40 ? <span className="muted"> … {k.runCount - 40} more</span> : null}
+        </p>
+      ) : null}
+      {job && job.state !== 'done' ? (
+        <div className="job" data-state={job.state}>
+          <progress max={1} value={job.progress?.fraction ?? 0} aria-label="Hashing progress" />
+          <span className="muted">{job.state === 'running' ? (job.progress?.what ?? 'Starting…') : job.state === 'cancelled' ? 'Cancelled.' : 'Failed.'}</span>
+          {job.error && job.state === 'failed' ? <p className="error" role="alert">{job.error.message}</p> : null}
+        </div>
+      ) : null}
+      {error || pollError ? <p className="error" role="alert">{error ?? pollError}</p> : null}
+      {running ? (
+        <button type="button" onClick={() => job && void client.call('framehash.cancel', { jobId: job.jobId })}>Cancel hashing</button>
+      ) : (
+        <button type="button" onClick={() => void start()}>{k ? 'Hash every frame again' : 'Hash every frame'}</button>
+      )}
+    </section>
   );
 }
