@@ -1,21 +1,32 @@
 import { useEffect, useRef, useState } from 'react';
+import type { z } from 'zod';
 
 const POLL_MS = 200;
 
-/** A background job as the host reports it (export.status, report.status). */
+/** A background job as the host reports it (export.status, report.status, framehash.status). */
 interface JobLike {
   jobId: string;
   state: 'running' | 'done' | 'cancelled' | 'failed';
+  progress: unknown;
+  result: unknown;
+  error: { code: string; message: string } | null;
+}
+
+/** The first problem of a failed parse, as a dialog shows it: `out: …`. */
+export function firstIssue(error: z.ZodError): string {
+  const first = error.issues[0];
+  return `${first?.path.join(' › ') || 'Options'}: ${first?.message ?? 'invalid'}`;
 }
 
 /**
- * Follow a background job: poll its status until it ends, keep the newest
- * state, and stop polling when the component goes away. A failed poll is
- * kept as `pollError`.
+ * Start and follow a background job: poll its status until it ends, keep
+ * the newest state, and stop polling when the component goes away. `error`
+ * is why it could not start (or a failed poll); the job's own failure is in
+ * `job.error`.
  */
 export function useJob<J extends JobLike>(status: (jobId: string) => Promise<J>) {
   const [job, setJob] = useState<J | null>(null);
-  const [pollError, setPollError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => {
     if (timer.current) clearTimeout(timer.current);
@@ -27,22 +38,30 @@ export function useJob<J extends JobLike>(status: (jobId: string) => Promise<J>)
           setJob(s);
           if (s.state === 'running') poll(jobId);
         },
-        (err: unknown) => setPollError((err as Error).message),
+        (err: unknown) => setError((err as Error).message),
       );
     }, POLL_MS);
   };
   return {
     job,
-    pollError,
+    error,
     running: job?.state === 'running',
-    /** Forget the last job (before starting another). */
-    reset: () => {
+    /** Say why a job was not started (bad options), forgetting the last one. */
+    refuse: (message: string) => {
       setJob(null);
-      setPollError(null);
+      setError(message);
     },
-    follow: (started: J) => {
-      setJob(started);
-      poll(started.jobId);
+    /** Start a job (the host answers with its id) and follow it. */
+    launch: async (start: () => Promise<{ jobId: string }>) => {
+      setJob(null);
+      setError(null);
+      try {
+        const { jobId } = await start();
+        setJob({ jobId, state: 'running', progress: null, result: null, error: null } as J);
+        poll(jobId);
+      } catch (err) {
+        setError((err as Error).message);
+      }
     },
   };
 }

@@ -3,7 +3,7 @@ import type { TellframeClient } from '../../../shared/api';
 import { EXPORT_FORMATS, EXPORT_FORMAT_TITLES, FRAME_FORMATS, ExportOptionsSchema, type ExportFormat } from '../../../shared/exportFormats';
 import { PathField } from '../import/PathField';
 import { useEscape } from '../useEscape';
-import { useJob } from '../useJob';
+import { firstIssue, useJob } from '../useJob';
 
 /**
  * Export: formats, which videos, the destination folder, a dataset split and
@@ -19,14 +19,10 @@ export function ExportDialog(props: { client: TellframeClient; home: string; vid
   const [split, setSplit] = useState({ on: false, train: '0.8', val: '0.1', test: '0.1', seed: '0' });
   const [frames, setFrames] = useState({ image: 'png' as 'png' | 'jpeg', quality: '92', every: '0', negatives: '0', crops: false, margin: '0.25' });
   const [audioLabels, setAudioLabels] = useState('audio_anomaly');
-  const [startError, setError] = useState<string | null>(null);
-  const { job, running, pollError, reset, follow } = useJob((jobId) => client.call('export.status', { jobId }));
-  const error = startError ?? pollError;
+  const { job, running, error, refuse, launch } = useJob((jobId) => client.call('export.status', { jobId }));
   const wantsFrames = [...formats].some((f) => FRAME_FORMATS.includes(f));
 
-  const start = async () => {
-    setError(null);
-    reset();
+  const start = () => {
     const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
     const parsed = ExportOptionsSchema.safeParse({
       formats: EXPORT_FORMATS.filter((f) => formats.has(f)),
@@ -37,17 +33,8 @@ export function ExportDialog(props: { client: TellframeClient; home: string; vid
       frames: { image: frames.image, quality: num(frames.quality), every: num(frames.every), negatives: num(frames.negatives), crops: frames.crops, margin: num(frames.margin), seed: split.on ? num(split.seed) : 0 },
       audioLabels: audioLabels.split(',').map((s) => s.trim()).filter(Boolean),
     });
-    if (!parsed.success) {
-      const first = parsed.error.issues[0]!;
-      setError(`${first.path.join(' › ') || 'Options'}: ${first.message}`);
-      return;
-    }
-    try {
-      const { jobId } = await client.call('export.start', parsed.data);
-      follow({ jobId, state: 'running', progress: null, result: null, error: null });
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    if (!parsed.success) return refuse(firstIssue(parsed.error));
+    void launch(() => client.call('export.start', parsed.data));
   };
 
   const toggle = (f: ExportFormat) => {
@@ -68,7 +55,7 @@ export function ExportDialog(props: { client: TellframeClient; home: string; vid
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          if (!running) void start();
+          if (!running) start();
         }}
       >
         <h2>Export</h2>

@@ -118,8 +118,7 @@ export function ForensicsDialog({ client, video, onClose, onTagged, onGo }: { cl
  */
 function FrameHashes(props: { client: TellframeClient; videoId: number; kept: FrameHashSummary | null; onRunning: (running: boolean) => void; onDone: () => void; onGo: (frame: number) => void }) {
   const { client } = props;
-  const [error, setError] = useState<string | null>(null);
-  const { job, running, pollError, reset, follow } = useJob((jobId) => client.call('framehash.status', { jobId }));
+  const { job, running, error, launch } = useJob((jobId) => client.call('framehash.status', { jobId }));
   const { onRunning, onDone } = props;
   useEffect(() => onRunning(running), [running, onRunning]);
   // Once per finished job: the panel reads the kept result again.
@@ -130,16 +129,6 @@ function FrameHashes(props: { client: TellframeClient; videoId: number; kept: Fr
       onDone();
     }
   }, [job, onDone]);
-  const start = async () => {
-    setError(null);
-    reset();
-    try {
-      const { jobId } = await client.call('framehash.start', { id: props.videoId });
-      follow({ jobId, state: 'running', progress: null, result: null, error: null });
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
   const k = props.kept;
   return (
     <section aria-label="Identical frames" data-testid="frame-hashes">
@@ -169,11 +158,11 @@ function FrameHashes(props: { client: TellframeClient; videoId: number; kept: Fr
           {job.error && job.state === 'failed' ? <p className="error" role="alert">{job.error.message}</p> : null}
         </div>
       ) : null}
-      {error || pollError ? <p className="error" role="alert">{error ?? pollError}</p> : null}
+      {error ? <p className="error" role="alert">{error}</p> : null}
       {running ? (
         <button type="button" onClick={() => job && void client.call('framehash.cancel', { jobId: job.jobId })}>Cancel hashing</button>
       ) : (
-        <button type="button" onClick={() => void start()}>{k ? 'Hash every frame again' : 'Hash every frame'}</button>
+        <button type="button" onClick={() => void launch(() => client.call('framehash.start', { id: props.videoId }))}>{k ? 'Hash every frame again' : 'Hash every frame'}</button>
       )}
     </section>
   );

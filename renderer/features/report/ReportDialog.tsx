@@ -4,7 +4,7 @@ import type { VideoSummary } from '../../../shared/model';
 import { ReportOptionsSchema } from '../../../shared/report';
 import { PathField } from '../import/PathField';
 import { useEscape } from '../useEscape';
-import { useJob } from '../useJob';
+import { firstIssue, useJob } from '../useJob';
 
 function baseName(p: string): string {
   return p.split(/[\\/]/).pop() ?? p;
@@ -27,26 +27,13 @@ export function ReportDialog(props: { client: TellframeClient; home: string; vid
   const [pdf, setPdf] = useState(true);
   const [overwrite, setOverwrite] = useState(false);
   const [allowFailedCheck, setAllowFailedCheck] = useState(false);
-  const [startError, setError] = useState<string | null>(null);
-  const { job, running, pollError, reset, follow } = useJob((jobId) => client.call('report.status', { jobId }));
-  const error = startError ?? pollError;
+  const { job, running, error, refuse, launch } = useJob((jobId) => client.call('report.status', { jobId }));
   useEscape(onClose, !running);
 
-  const start = async () => {
-    setError(null);
-    reset();
+  const start = () => {
     const parsed = ReportOptionsSchema.safeParse({ videoId: video.id, out: out.trim(), caseNumber, analyst: analyst.trim() || undefined, neighbours, pdf, overwrite, allowFailedCheck });
-    if (!parsed.success) {
-      const first = parsed.error.issues[0]!;
-      setError(`${first.path.join(' › ') || 'Options'}: ${first.message}`);
-      return;
-    }
-    try {
-      const { jobId } = await client.call('report.start', parsed.data);
-      follow({ jobId, state: 'running', progress: null, result: null, error: null });
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    if (!parsed.success) return refuse(firstIssue(parsed.error));
+    void launch(() => client.call('report.start', parsed.data));
   };
 
   const p = job?.progress;
@@ -58,7 +45,7 @@ export function ReportDialog(props: { client: TellframeClient; home: string; vid
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          if (!running) void start();
+          if (!running) start();
         }}
       >
         <h2>Evidence report: {baseName(video.path)}</h2>
