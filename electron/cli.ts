@@ -169,11 +169,19 @@ export function buildProgram(): Command {
     .description('check the audit chain and that every media file still has its recorded hash')
     .argument('<project>', 'project file')
     .option('--json', 'print as JSON')
-    .action(async (project: string, opts: { json?: boolean }) => {
-      const report = await withCore(project, (core) => core.call('project.verify', {}));
+    .option('--head <hash>', 'the chain head printed in a report or export: show that row and every change recorded since (fails if the chain lacks it)')
+    .action(async (project: string, opts: { json?: boolean; head?: string }) => {
+      const report = await withCore(project, (core) => core.call('project.verify', { head: opts.head?.trim().toLowerCase() }));
       if (opts.json) out(JSON.stringify(report, null, 2));
       else {
         out(report.auditOk ? `Audit log: ${report.auditRows} rows, chain intact; head ${report.head}.` : `Audit log: BROKEN at row ${report.brokenAt} (of ${report.auditRows}).`);
+        const s = report.since;
+        if (s && s.seq === null) out(`Head ${s.head} is NOT in this project's audit chain: this is not the project the report or export was made from, or its history was rewritten.`);
+        else if (s) {
+          out(`Head ${s.head} is row ${s.seq}; ${s.afterCount === 0 ? 'nothing was recorded since.' : `${s.afterCount} change${s.afterCount > 1 ? 's were' : ' was'} recorded since:`}`);
+          for (const e of s.after) out(`  ${e.seq}  ${e.at}  ${e.actor}  ${e.action}`);
+          if (s.afterCount > s.after.length) out(`  … ${s.afterCount - s.after.length} more`);
+        }
         for (const m of report.media) out(`${m.status === 'ok' ? 'ok     ' : m.status.padEnd(7)} #${m.id} ${m.path}`);
       }
       if (!report.ok) {

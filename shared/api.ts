@@ -282,8 +282,9 @@ export const api = {
       actors: z.array(z.string()),
     }),
   },
+  /** Recompute the audit chain and re-hash every video; with `head`, also what was recorded since that head. */
   'project.verify': {
-    input: z.object({}).strict(),
+    input: z.object({ head: z.string().regex(/^[0-9a-f]{64}$/, 'a head is 64 hex digits').optional() }).strict(),
     output: VerifyReportSchema,
   },
   // Session-level methods: they work with no project open (browser mode

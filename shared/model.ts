@@ -150,6 +150,19 @@ export const VerifyReportSchema = z.object({
   brokenAt: z.number().int().nullable(),
   /** The chain head hash (the newest row's): a later reader compares it with the one in an export or report. */
   head: z.string(),
+  /**
+   * With a head from a report or an export: the row that had it, and every
+   * change recorded since (the first 1000, and how many). `seq` is null when
+   * no row of the chain has that hash.
+   */
+  since: z
+    .object({
+      head: z.string(),
+      seq: z.number().int().nullable(),
+      after: z.array(z.object({ seq: z.number().int(), at: z.string(), actor: z.string(), action: z.string() })),
+      afterCount: z.number().int(),
+    })
+    .nullable(),
   media: z.array(
     z.object({
       id: z.number().int(),

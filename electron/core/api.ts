@@ -487,7 +487,7 @@ export class Core {
     'export.cancel': async ({ jobId }) => this.exportJobs.cancel(jobId),
     'audit.list': async () => this.store.auditEntries(),
     'audit.query': async (q) => ({ ...this.store.auditQuery(q), head: this.store.auditHead() }),
-    'project.verify': async (_input, ctx) => {
+    'project.verify': async ({ head }, ctx) => {
       const audit = this.store.verifyAudit();
       const media = [];
       for (const row of this.store.listMedia()) {
@@ -495,12 +495,15 @@ export class Core {
         media.push({ id: row.id, path: row.path, status });
       }
       const auditOk = audit.brokenAt === null;
+      // A head the chain does not hold means the project is not the one the report or export came from.
+      const since = head ? { head, ...this.store.auditSince(head) } : null;
       return {
-        ok: auditOk && media.every((m) => m.status === 'ok'),
+        ok: auditOk && since?.seq !== null && media.every((m) => m.status === 'ok'),
         auditRows: audit.rows,
         auditOk,
         brokenAt: audit.brokenAt,
         head: this.store.auditHead(),
+        since,
         media,
       };
     },

@@ -89,6 +89,11 @@ describe('evidence report', () => {
     expect(JSON.parse(rows.at(-1)!.payload)).toMatchObject({ id, out, caseNumber: 'CASE-2026/17', manifestSha256: r.manifestSha256, auditHead: headBefore });
     const custody = await core.call('audit.query', { videoId: id });
     expect(custody.entries[0]!.action).toBe('report');
+    // A later reader, with the head the report states: found, and only the report's own row since.
+    const v = await core.call('project.verify', { head: headBefore });
+    expect(v.ok).toBe(true);
+    expect(v.since).toMatchObject({ head: headBefore, seq: rowsBefore, afterCount: 1, after: [{ seq: rowsBefore + 1, action: 'report' }] });
+    expect((await core.call('project.verify', { head: 'f'.repeat(64) })).ok).toBe(false);
 
     // The files, each in the manifest.
     expect(readdirSync(out).sort()).toEqual(['MANIFEST.sha256', 'report.html', 'report.pdf', 'stills']);
@@ -230,6 +235,13 @@ describe('evidence report', () => {
       const again = spawnSync(process.execPath, [bin, 'report', project, '--video', String(id), '--out', out], { encoding: 'utf8', timeout: 120_000 });
       expect(again.status).not.toBe(0);
       expect(again.stderr).toMatch(/not empty/);
+      const head = /audit head ([0-9a-f]{64})/.exec(r.stdout)![1]!;
+      const verify = spawnSync(process.execPath, [bin, 'verify', project, '--head', head], { encoding: 'utf8', timeout: 120_000 });
+      expect(verify.status, verify.stderr).toBe(0);
+      expect(verify.stdout).toMatch(new RegExp(`Head ${head} is row \\d+; 1 change was recorded since:\\n  \\d+  \\S+  \\S+  report`));
+      const stranger = spawnSync(process.execPath, [bin, 'verify', project, '--head', 'a'.repeat(64)], { encoding: 'utf8', timeout: 120_000 });
+      expect(stranger.status).toBe(1);
+      expect(stranger.stdout).toContain('is NOT in this project');
     } finally {
       core = Core.open(project, { actor: 'ana' });
     }

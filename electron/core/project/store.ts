@@ -261,6 +261,15 @@ export class ProjectStore {
     return { ...span, byAction };
   }
 
+  /** The row whose hash is `head`, and the rows after it (the first 1000) with how many there are. */
+  auditSince(head: string): { seq: number | null; after: { seq: number; at: string; actor: string; action: string }[]; afterCount: number } {
+    const row = this.db.prepare('SELECT seq FROM audit_log WHERE hash = ?').get(head) as { seq: number } | undefined;
+    if (!row) return { seq: null, after: [], afterCount: 0 };
+    const after = this.db.prepare('SELECT seq, at, actor, action FROM audit_log WHERE seq > ? ORDER BY seq LIMIT 1000').all(row.seq) as { seq: number; at: string; actor: string; action: string }[];
+    const afterCount = (this.db.prepare('SELECT count(*) AS n FROM audit_log WHERE seq > ?').get(row.seq) as { n: number }).n;
+    return { seq: row.seq, after, afterCount };
+  }
+
   /** Recompute the audit chain from the first row. */
   verifyAudit(): { rows: number; brokenAt: number | null } {
     const rows = this.db

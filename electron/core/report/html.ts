@@ -255,7 +255,7 @@ ${findings}
     ['Changes by kind', d.audit.byAction.map((a) => `${a.action} ${a.count}`).join('; ')],
     ['Chain verified', d.check.auditOk ? 'intact' : `BROKEN at row ${d.check.brokenAt}`],
   ])}<tr><th>Chain head hash</th><td class="hash">${esc(d.audit.head)}</td></tr></table>
-<p>The chain head hash stands for every change recorded before this report. <span class="mono">tellframe verify</span> on the project prints the head; the project's own custody row for this report follows it.</p>
+<p>The chain head hash stands for every change recorded before this report. A later reader runs <span class="mono">tellframe verify PROJECT --head ${esc(d.audit.head)}</span>: it checks the chain and every file, finds this head, and lists every change recorded since (the first is this report's own custody row).</p>
 <h3>Custody log of this file</h3>
 ${custody ? `<table class="grid"><tr><th>row</th><th>at</th><th>by</th><th>action</th><th>row hash</th></tr>${custody}</table>` : '<p>No custody rows.</p>'}
 <footer>Project ${esc(d.projectFile)} · report made ${esc(d.createdAt)} with ${esc(d.tool)}; ${esc(d.ffmpeg || 'ffmpeg version unknown')}.</footer>
