@@ -13,6 +13,8 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
+          // Test machines are containers where Chromium's own sandbox cannot start.
+          env: { TELLFRAME_CHROMIUM_NO_SANDBOX: '1' },
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },
@@ -22,6 +24,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
+          env: { TELLFRAME_CHROMIUM_NO_SANDBOX: '1' },
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

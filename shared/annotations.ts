@@ -77,6 +77,8 @@ export type Verdict = z.infer<typeof VerdictSchema>;
 
 export const FINDING_STATUSES = ['ok', 'to_check', 'warning'] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
+/** How the page and reports name each status. */
+export const FINDING_STATUS_NAMES: Record<FindingStatus, string> = { ok: 'OK', to_check: 'To check', warning: 'Warning' };
 
 /**
  * An annotation marked as a finding for a report: how the analyst rates it

@@ -1,4 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
+import { z } from 'zod';
+import { AnnotationSchema } from '../../shared/annotations';
 import os from 'node:os';
 import path from 'node:path';
 import { api, isMethod, isSessionMethod, type Method, type Output, type ParsedInput, type ProjectMethod } from '../../shared/api';
@@ -12,8 +14,8 @@ import { makeAudioFile } from './media/audio';
 import { extractFrame, seeksByDts, type ExtractedFrame, type FrameFormat } from './media/extract';
 import { FrameServer, type RawFrame, type VideoSource } from './media/frameServer';
 import { analyseMedia } from './media/forensics';
-import { hashFrames } from './media/frameHashes';
-import { FrameHashSummarySchema, type FrameHashJob, type FrameHashSummary } from '../../shared/forensics';
+import { hashFrames, repeatRuns } from './media/frameHashes';
+import { FrameHashSummarySchema, type Forensics, type FrameHashJob, type FrameHashSummary } from '../../shared/forensics';
 import { hashFile } from './media/hash';
 import { importPaths, type ImportProgress } from './media/importer';
 import { locateFfmpeg, type FfmpegPaths, type LocateOptions } from './media/locate';
@@ -30,6 +32,7 @@ import type { ExportOptions } from '../../shared/exportFormats';
 import { JobTable } from './jobs';
 import type { ReportOptions, ReportProgress, ReportResult } from '../../shared/report';
 import { runReport, type PdfPrinter } from './report/run';
+import { nodePdfPrinter } from './report/printer';
 import { placePreDocument } from './import/apply';
 import { parseForeign, readImportFile } from './import/parsers';
 import { runProcess } from './media/process';
@@ -152,8 +155,7 @@ export class Core {
     this.locateOpts = opts.ffmpeg ?? {};
     this.prewarmDecoder = opts.prewarmDecoder ?? false;
     this.exportWorker = opts.exportWorker === undefined ? defaultWorkerSpec() : opts.exportWorker;
-    // Playwright is loaded only when a PDF is printed.
-    this.printPdf = opts.printPdf === undefined ? async (file, signal) => (await import('./report/chromium')).chromiumPdf(file, signal) : opts.printPdf;
+    this.printPdf = opts.printPdf === undefined ? nodePdfPrinter() : opts.printPdf;
     this.annotate = new Annotator({ store, actor: () => this.actor, frames: (id) => this.frameTable(id) });
     const envMb = Number(process.env.TELLFRAME_FRAME_CACHE_MB);
     this.frames = new FrameServer(() => this.bins, {
@@ -272,6 +274,7 @@ export class Core {
   private readonly exportJobs = new JobTable<ExportProgress, ExportResult>('export');
   private readonly reportJobs = new JobTable<ReportProgress, ReportResult>('report');
   private readonly frameHashJobs = new JobTable<FrameHashJob['progress'] & object, FrameHashSummary>('frame hash');
+  private readonly frameHashRunning = new Map<number, string>();
   private ffmpegVersionLine: string | null = null;
   private readonly exportWorker: WorkerSpec | null;
   private readonly printPdf: PdfPrinter | null;
@@ -437,17 +440,15 @@ export class Core {
       })();
       return { ...r, links: placed.links.length };
     },
-    'media.forensics': async ({ id }) => {
-      const row = this.resolveVideo(id);
-      const t = this.frameTable(row.id);
-      return analyseMedia({
-        probeJson: row.probe_json, streamIndex: row.stream_index, pts: t.pts, key: t.key, endPts: row.end_pts, timeBase: { num: row.tb_num, den: row.tb_den },
-        frameHashes: this.keptFrameHashes(row),
-      });
-    },
+    'media.forensics': async ({ id }) => this.forensicsOf(this.resolveVideo(id)),
     'framehash.start': async ({ id }) => {
       const row = this.resolveVideo(id);
-      return { jobId: this.frameHashJobs.start((signal, onProgress) => this.hashAllFrames(row, signal, onProgress)) };
+      // One full decode per video at a time: asking again follows the one under way.
+      const running = this.frameHashRunning.get(row.id);
+      if (running && this.frameHashJobs.status(running).state === 'running') return { jobId: running };
+      const jobId = this.frameHashJobs.start((signal, onProgress) => this.hashAllFrames(row, signal, onProgress));
+      this.frameHashRunning.set(row.id, jobId);
+      return { jobId };
     },
     'framehash.status': async ({ jobId }) => this.frameHashJobs.status(jobId),
     'framehash.cancel': async ({ jobId }) => this.frameHashJobs.cancel(jobId),
@@ -514,26 +515,47 @@ export class Core {
    * the video's custody log: the only change a report makes to the project.
    */
   async reportRun(options: ReportOptions, hooks: { signal?: AbortSignal; onProgress?: (p: ReportProgress) => void } = {}): Promise<ReportResult> {
-    const row = this.resolveVideo(options.videoId);
+    // Before any slow work: a PDF needs a printer.
+    if (options.pdf) {
+      const missing = this.printPdf ? await this.printPdf.unavailable?.() : 'No PDF printer is available here.';
+      if (missing) throw new TellframeError('BAD_INPUT', `${missing} Ask for the HTML report alone (--no-pdf).`);
+    }
+    // One read of everything the report states, so the chain head it prints covers exactly what it shows
+    // (edits made while the stills are decoded come after that head).
+    const snap = this.store.db.transaction(() => {
+      const row = this.resolveVideo(options.videoId);
+      const custody = this.store.auditQuery({ videoId: row.id, limit: 1000 }).entries.reverse();
+      return {
+        row, source: this.source(row),
+        annotations: parseStored(z.array(AnnotationSchema), this.annotate.list(row.id), `the annotations of video ${row.id}`),
+        labels: this.store.labels(),
+        forensics: this.forensicsOf(row),
+        verify: this.store.verifyAudit(),
+        audit: { ...this.store.auditSummary(), head: this.store.auditHead(), custody },
+      };
+    })();
     const result = await runReport(options, {
-      row, summary: toSummary(row), source: this.source(row), bins: this.bins,
-      annotations: this.annotate.list(row.id), labels: this.store.labels(),
-      forensics: await this.handlers['media.forensics']({ id: row.id }, {}),
+      ...snap, summary: toSummary(snap.row), bins: this.bins,
       analyst: options.analyst || this.actor, tool: `tellframe ${TOOL_VERSION}`, ffmpeg: await this.ffmpegVersion(), projectFile: this.store.file,
-      checkMedia: (signal) => checkMedia(row, signal),
-      verifyAudit: () => this.store.verifyAudit(),
-      audit: () => {
-        const custody = this.store.auditQuery({ videoId: row.id, limit: 1000 }).entries.reverse();
-        return { ...this.store.auditSummary(), head: this.store.auditHead(), custody };
-      },
+      checkMedia: (signal) => checkMedia(snap.row, signal),
       printPdf: this.printPdf,
       signal: hooks.signal, onProgress: hooks.onProgress,
     });
+    const row = snap.row;
     this.store.appendAudit(this.actor, 'report', {
       id: row.id, path: row.path, sha256: row.sha256, out: result.out, caseNumber: options.caseNumber, findings: result.findings,
       media: result.media, auditOk: result.auditOk, manifestSha256: result.manifestSha256, auditHead: result.auditHead,
     });
     return result;
+  }
+
+  /** The forensics summary: from the stored probe and index, and the frame hashes when they were computed. */
+  private forensicsOf(row: MediaRow): Forensics {
+    const t = this.frameTable(row.id);
+    return analyseMedia({
+      probeJson: row.probe_json, streamIndex: row.stream_index, pts: t.pts, key: t.key, endPts: row.end_pts, timeBase: { num: row.tb_num, den: row.tb_den },
+      frameHashes: this.keptFrameHashes(row),
+    });
   }
 
   /** The frame hashes kept for a video, if they were computed from the file it has now. */
@@ -551,22 +573,23 @@ export class Core {
   async hashAllFrames(row: MediaRow, signal: AbortSignal, onProgress?: (p: NonNullable<FrameHashJob['progress']>) => void): Promise<FrameHashSummary> {
     const src = this.source(row);
     const total = row.frame_count;
-    const runs: FrameHashSummary['runs'] = [];
-    let runCount = 0;
-    let open: { from: number; to: number } | null = null;
+    // The hashes describe the file as imported, or nothing: checked before and after the decode.
+    const sameFile = async (when: string) => {
+      const { status, actual } = await checkMedia(row, signal);
+      if (status !== 'ok') {
+        throw new TellframeError('BAD_INPUT', `${row.path} ${status === 'missing' ? 'cannot be read' : `has changed since import (SHA-256 ${actual})`} ${when}; relink or restore the original first.`);
+      }
+    };
+    onProgress?.({ done: 0, total, what: "Checking the file's SHA-256", fraction: 0 });
+    await sameFile('before hashing its frames');
+    const runs = repeatRuns();
     onProgress?.({ done: 0, total, what: 'Decoding and hashing every frame', fraction: 0 });
     const r = await hashFrames(this.bins, src, signal, (h) => {
-      if (h.same) {
-        if (open && open.to === h.frame - 1) open.to = h.frame;
-        else {
-          open = { from: h.frame - 1, to: h.frame };
-          runCount++;
-          if (runs.length < 1000) runs.push(open);
-        }
-      }
+      runs.add(h);
       if ((h.frame + 1) % 200 === 0) onProgress?.({ done: h.frame + 1, total, what: `Hashed ${h.frame + 1} of ${total} frames`, fraction: (h.frame + 1) / total });
     });
-    const summary: FrameHashSummary = { computedAt: new Date().toISOString(), ffmpeg: await this.ffmpegVersion(), sha256: row.sha256, frames: r.frames, repeated: r.repeated, runs, runCount };
+    await sameFile('after hashing its frames');
+    const summary: FrameHashSummary = { computedAt: new Date().toISOString(), ffmpeg: await this.ffmpegVersion(), sha256: row.sha256, frames: r.frames, repeated: r.repeated, runs: runs.runs, runCount: runs.count() };
     this.store.putAnalysis(row.id, 'frame_hashes', JSON.stringify(summary));
     onProgress?.({ done: total, total, what: `Hashed ${total} frames`, fraction: 1 });
     return summary;
@@ -634,6 +657,20 @@ export async function checkMedia(row: Pick<MediaRow, 'path' | 'sha256'>, signal?
 /** Where a zod issue is, as a reader writes it: `videos[0].annotations[1].startFrame`. */
 function issuePath(path: readonly PropertyKey[] | undefined): string {
   return (path ?? []).map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+}
+
+/**
+ * Data read back from the project, checked before it goes where a reader
+ * relies on it (a report): a file edited outside the app must not become
+ * markup or wrong numbers there.
+ */
+function parseStored<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new TellframeError('PROJECT_INVALID', `The project holds malformed data in ${what} at ${issuePath(first?.path) || 'the top'}: ${first?.message ?? 'invalid'}.`);
+  }
+  return parsed.data;
 }
 
 /** A native annotation document from outside, checked field by field; the error names the path. */

@@ -27,40 +27,62 @@ export function firstIssue(error: z.ZodError): string {
 export function useJob<J extends JobLike>(status: (jobId: string) => Promise<J>) {
   const [job, setJob] = useState<J | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
-  const poll = (jobId: string) => {
+  // Which job is followed now: a poll answer for any other (an earlier job, or after unmount) is dropped.
+  const current = useRef<string | null>(null);
+  useEffect(
+    () => () => {
+      current.current = null;
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+  const poll = (jobId: string, failures = 0) => {
     timer.current = setTimeout(() => {
       status(jobId).then(
         (s) => {
+          if (current.current !== jobId) return;
           setJob(s);
           if (s.state === 'running') poll(jobId);
         },
-        (err: unknown) => setError((err as Error).message),
+        (err: unknown) => {
+          if (current.current !== jobId) return;
+          // A few misses in a row are retried; then the job is shown as lost, so the dialog can close.
+          if (failures < 4) return poll(jobId, failures + 1);
+          setJob((j) => (j ? { ...j, state: 'failed', error: { code: 'INTERNAL', message: `Lost track of the job: ${(err as Error).message}` } } : j));
+        },
       );
-    }, POLL_MS);
+    }, POLL_MS * (failures + 1));
   };
   return {
     job,
     error,
-    running: job?.state === 'running',
+    /** Starting or running: one job at a time. */
+    running: starting || job?.state === 'running',
     /** Say why a job was not started (bad options), forgetting the last one. */
     refuse: (message: string) => {
+      current.current = null;
       setJob(null);
       setError(message);
     },
     /** Start a job (the host answers with its id) and follow it. */
     launch: async (start: () => Promise<{ jobId: string }>) => {
+      if (starting || job?.state === 'running') return;
+      current.current = null;
+      if (timer.current) clearTimeout(timer.current);
       setJob(null);
       setError(null);
+      setStarting(true);
       try {
         const { jobId } = await start();
+        current.current = jobId;
         setJob({ jobId, state: 'running', progress: null, result: null, error: null } as J);
         poll(jobId);
       } catch (err) {
         setError((err as Error).message);
+      } finally {
+        setStarting(false);
       }
     },
   };

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
@@ -6,6 +6,7 @@ import { ExportOptionsSchema } from '../../shared/exportFormats';
 import { codeSource, ffmpegBin, referenceDecode, run } from '../fixtures/videos';
 import { EXPORT_FIXTURES } from './exportProject';
 import { getFixtures, tempDir } from './helpers';
+import { untilDone } from './jobs';
 
 /**
  * framemd5: the per-frame hash list. Its pts are the stored index's (the
@@ -57,11 +58,9 @@ describe('framemd5 export', () => {
     const v = (await core.call('media.list', {})).find((x) => x.path === dup)!;
     expect((await core.call('media.forensics', { id: v.id })).frameHashes).toBeNull();
     const { jobId } = await core.call('framehash.start', { id: v.id });
-    let job = await core.call('framehash.status', { jobId });
-    while (job.state === 'running') {
-      await new Promise((r) => setTimeout(r, 20));
-      job = await core.call('framehash.status', { jobId });
-    }
+    // Asked again while it runs: the same job, not a second decode.
+    expect((await core.call('framehash.start', { id: v.id })).jobId).toBe(jobId);
+    const job = await untilDone(core, 'framehash.status', jobId);
     expect(job.state, job.error?.message).toBe('done');
     // The runs the pixel-encoded numbers show: each picture and the frames after it that carry the same number.
     const ref = await referenceDecode(dup);
@@ -85,15 +84,31 @@ describe('framemd5 export', () => {
     }
     // A video whose pictures never repeat gets no flag.
     const other = (await core.call('media.list', {})).find((x) => x.path !== dup)!;
-    const { jobId: j2 } = await core.call('framehash.start', { id: other.id });
-    let job2 = await core.call('framehash.status', { jobId: j2 });
-    while (job2.state === 'running') {
-      await new Promise((r) => setTimeout(r, 20));
-      job2 = await core.call('framehash.status', { jobId: j2 });
-    }
+    const job2 = await untilDone(core, 'framehash.status', (await core.call('framehash.start', { id: other.id })).jobId);
     const ref2 = await referenceDecode(other.path);
     expect(job2.result!.repeated).toBe(ref2.codes.filter((c, i) => i > 0 && ref2.codes[i - 1] === c).length);
     expect((await core.call('media.forensics', { id: other.id })).flags.some((x) => x.id === 'repeated_frames')).toBe(job2.result!.repeated > 0);
+  }, 120_000);
+
+  it('hashes frames only of the file as imported, and a cancel keeps nothing', async () => {
+    const v = (await core.call('media.list', {})).find((x) => x.path === dup)!;
+    const before = (await core.call('media.forensics', { id: v.id })).frameHashes;
+    const { jobId } = await core.call('framehash.start', { id: v.id });
+    expect(await core.call('framehash.cancel', { jobId })).toEqual({ cancelled: true });
+    expect(await untilDone(core, 'framehash.status', jobId)).toMatchObject({ state: 'cancelled', error: { code: 'ABORTED' } });
+    expect((await core.call('media.forensics', { id: v.id })).frameHashes).toEqual(before);
+    // A file that changed since import is not hashed (its hashes would describe other pictures).
+    const moved = path.join(dir, 'changed copy.mp4');
+    copyFileSync(dup, moved);
+    const bytes = readFileSync(dup);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0xff, bytes.length - 10);
+    writeFileSync(dup, bytes);
+    try {
+      const failed = await untilDone(core, 'framehash.status', (await core.call('framehash.start', { id: v.id })).jobId);
+      expect(failed).toMatchObject({ state: 'failed', error: { code: 'BAD_INPUT', message: expect.stringContaining('has changed since import') } });
+    } finally {
+      copyFileSync(moved, dup);
+    }
   }, 120_000);
 
   it('fails at the first frame whose decoded pts differs from the stored index, and leaves nothing', async () => {

@@ -1,13 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
 import { launchChromium } from '../../electron/core/report/chromium';
 import { formatTimecode } from '../../shared/time';
-import { readCode, referenceDecode, type ReferenceDecode } from '../fixtures/videos';
+import { ffmpegBin, readCode, referenceDecode, run, type ReferenceDecode } from '../fixtures/videos';
 import { getFixtures, tempDir } from './helpers';
+import { untilDone } from './jobs';
 
 /**
  * Evidence reports: the right hashes, frames, times and timecodes in the
@@ -18,13 +19,14 @@ import { getFixtures, tempDir } from './helpers';
 const HOSTILE_LABEL = '<script>alert("label")</script>';
 const HOSTILE_NOTE = '<img src=x onerror="alert(1)"> </style><h1>big</h1> & "quotes"';
 const STATEMENT = 'Seam at the jaw line; <b>not</b> in the neighbours.';
+const HOSTILE_TAG = '"><svg onload=alert(2)>';
+const CASE = 'CASE-2026/17 <i>sealed</i>';
 
 let dir: string;
 let video: string;
 let core: Core;
 let id: number;
 let ref: ReferenceDecode;
-let boxId: string;
 const sha = (f: string) => execFileSync('sha256sum', [f], { encoding: 'utf8' }).split(' ')[0]!;
 const md5 = (f: string) => execFileSync('md5sum', [f], { encoding: 'utf8' }).split(' ')[0]!;
 
@@ -32,7 +34,9 @@ beforeAll(async () => {
   const fx = await getFixtures();
   dir = tempDir('tellframe-report-');
   video = path.join(dir, 'clip <vfr>.mp4');
-  copyFileSync(fx.h264_vfr.path, video);
+  // The fixture with hostile text in its container tags (the report prints tags).
+  const made = await run(ffmpegBin(), ['-nostdin', '-y', '-v', 'error', '-i', fx.h264_vfr.path, '-c', 'copy', '-map', '0', '-metadata', `title=${HOSTILE_TAG}`, video]);
+  if (made.code !== 0) throw new Error(made.stderr);
   ref = await referenceDecode(video);
   core = Core.create(path.join(dir, 'case.tellframe'), { actor: 'ana' });
   const item = (await core.call('media.import', { paths: [video] })).items[0]!;
@@ -45,7 +49,6 @@ beforeAll(async () => {
     kind: 'region_track', videoId: id, label: 'edge_artifact',
     keyframes: [{ frame: 30, shape: 'box', points: [[10, 10], [50, 40]] }, { frame: 40, shape: 'box', points: [[30, 20], [70, 50]] }],
   });
-  boxId = box.id;
   await core.call('annotations.setFinding', { id: box.id, finding: { status: 'to_check', statement: STATEMENT, frame: 35 } });
   // An annotation that is not a finding stays out of the findings.
   await core.call('annotations.create', { kind: 'frame_tag', videoId: id, label: 'blink_anomaly', frame: 50 });
@@ -74,7 +77,7 @@ describe('evidence report', () => {
     const summary = await core.call('media.get', { id });
     const fractions: number[] = [];
     const r = await core.reportRun(
-      { videoId: id, out, caseNumber: 'CASE-2026/17', analyst: 'Ana Analyst', neighbours: 1, pdf: true, overwrite: false, allowFailedCheck: false },
+      { videoId: id, out, caseNumber: CASE, analyst: 'Ana Analyst', neighbours: 1, pdf: true, overwrite: false, allowFailedCheck: false },
       { onProgress: (p) => fractions.push(p.fraction) },
     );
     expect(r).toMatchObject({ findings: 2, stills: 6, media: 'ok', auditOk: true, auditHead: headBefore });
@@ -86,7 +89,7 @@ describe('evidence report', () => {
     const rows = core.store.auditEntries();
     expect(rows.length).toBe(rowsBefore + 1);
     expect(rows.at(-1)!.action).toBe('report');
-    expect(JSON.parse(rows.at(-1)!.payload)).toMatchObject({ id, out, caseNumber: 'CASE-2026/17', manifestSha256: r.manifestSha256, auditHead: headBefore });
+    expect(JSON.parse(rows.at(-1)!.payload)).toMatchObject({ id, out, caseNumber: CASE, manifestSha256: r.manifestSha256, auditHead: headBefore });
     const custody = await core.call('audit.query', { videoId: id });
     expect(custody.entries[0]!.action).toBe('report');
     // A later reader, with the head the report states: found, and only the report's own row since.
@@ -111,8 +114,25 @@ describe('evidence report', () => {
 
     const html = readFileSync(r.html, 'utf8');
     // Hostile text is text: no script, no injected element, the CSP forbids both anyway.
-    expect(html).not.toMatch(/<script|<img src=x|<h1>big/i);
+    expect(html).not.toMatch(/<script|<img src=x|<h1>big|<svg onload|<i>sealed/i);
     expect(html).toContain('&lt;script&gt;alert(&quot;label&quot;)&lt;/script&gt;');
+    expect(html).toContain('title=&quot;&gt;&lt;svg onload=alert(2)&gt;');
+    expect(html).toContain('CASE-2026/17 &lt;i&gt;sealed&lt;/i&gt;');
+    // The region drawn over each still of the box track: the shape at that frame, interpolated between
+    // keyframes 30 (10,10)–(50,40) and 40 (30,20)–(70,50), dashed because none of 34–36 is a keyframe.
+    for (const f of [34, 35, 36]) {
+      const t = (f - 30) / 10;
+      const fig = new RegExp(`<figure class="still[^"]*"><div class="pic"><img alt="frame ${f}"[^>]*><svg ([^>]*)><rect x="([\\d.]+)" y="([\\d.]+)" width="([\\d.]+)" height="([\\d.]+)"/></svg>`).exec(html);
+      expect(fig, `frame ${f}`).not.toBeNull();
+      expect(fig![1]).toContain('stroke-dasharray');
+      expect(fig![1]).toContain('viewBox="0 0 160 120"');
+      expect(Number(fig![2])).toBeCloseTo(10 + 20 * t, 9);
+      expect(Number(fig![3])).toBeCloseTo(10 + 10 * t, 9);
+      expect(Number(fig![4])).toBeCloseTo(40, 9);
+      expect(Number(fig![5])).toBeCloseTo(30, 9);
+    }
+    // The segment's stills carry no region.
+    expect(/<img alt="frame 14"[^>]*><\/div>/.test(html)).toBe(true);
     expect(html).toContain("default-src 'none'");
     const browser = await launchChromium();
     try {
@@ -130,6 +150,7 @@ describe('evidence report', () => {
       expect(dom.imgs).toEqual(Array(6).fill('data:image/jpeg;base64,'));
       expect(dom.text).toContain(HOSTILE_LABEL);
       expect(dom.text).toContain(HOSTILE_NOTE);
+      expect(dom.text).toContain(HOSTILE_TAG);
     } finally {
       await browser.close();
     }
@@ -137,7 +158,7 @@ describe('evidence report', () => {
     // The PDF's text: case, analyst, hashes, frames, pts-derived times and timecodes, statements, the chain head.
     const text = execFileSync('pdftotext', ['-layout', r.pdf!, '-'], { encoding: 'utf8' });
     const flat = text.replace(/\s+/g, '');
-    expect(text).toContain('CASE-2026/17');
+    expect(text).toContain(CASE);
     expect(text).toContain('Ana Analyst');
     expect(flat).toContain(sha(video));
     expect(flat).toContain(md5(video));
@@ -168,12 +189,7 @@ describe('evidence report', () => {
       const base = { videoId: id, out, caseNumber: '', neighbours: 0, pdf: false, overwrite: false, allowFailedCheck: false };
       const res = await core.dispatch('report.start', base);
       expect(res.ok).toBe(true);
-      const jobId = (res as { ok: true; value: { jobId: string } }).value.jobId;
-      let job = await core.call('report.status', { jobId });
-      while (job.state === 'running') {
-        await new Promise((r) => setTimeout(r, 20));
-        job = await core.call('report.status', { jobId });
-      }
+      const job = await untilDone(core, 'report.status', (res as { ok: true; value: { jobId: string } }).value.jobId);
       expect(job).toMatchObject({ state: 'failed', error: { code: 'BAD_INPUT', message: expect.stringContaining('has changed since import') } });
       expect(existsSync(out)).toBe(false);
       expect(readdirSync(dir).filter((n) => n.includes('.partial-'))).toEqual([]);
@@ -196,16 +212,27 @@ describe('evidence report', () => {
     core.store.db.exec('DROP TRIGGER audit_log_no_update');
     core.store.db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = ?").run(seq);
     const broken = await core.dispatch('report.start', { videoId: id, out: path.join(dir, 'broken'), pdf: false });
-    const jobId = (broken as { ok: true; value: { jobId: string } }).value.jobId;
-    let job = await core.call('report.status', { jobId });
-    while (job.state === 'running') {
-      await new Promise((r) => setTimeout(r, 20));
-      job = await core.call('report.status', { jobId });
-    }
+    const job = await untilDone(core, 'report.status', (broken as { ok: true; value: { jobId: string } }).value.jobId);
     expect(job.error?.message).toContain(`audit chain is broken at row ${seq}`);
     core.store.db.prepare("UPDATE audit_log SET actor = 'ana' WHERE seq = ?").run(seq);
     core.store.db.exec(guard);
     expect(core.store.verifyAudit().brokenAt).toBeNull();
+  }, 120_000);
+
+  it('a cancelled report leaves nothing: no folder, no staging folder, no custody row', async () => {
+    const rows = core.store.auditEntries().length;
+    const out = path.join(dir, 'cancelled');
+    for (const at of ['check', 'stills', 'pdf']) {
+      const ac = new AbortController();
+      const p = core.reportRun(
+        { videoId: id, out, caseNumber: '', neighbours: 3, pdf: true, overwrite: false, allowFailedCheck: false },
+        { signal: ac.signal, onProgress: (x) => x.step === at && ac.abort() },
+      );
+      await expect(p, at).rejects.toMatchObject({ code: 'ABORTED' });
+      expect(existsSync(out), at).toBe(false);
+      expect(readdirSync(dir).filter((n) => n.includes('.partial-')), at).toEqual([]);
+    }
+    expect(core.store.auditEntries().length).toBe(rows);
   }, 120_000);
 
   it('refuses a folder that is not empty, and the command line writes an HTML-only report', async () => {
@@ -213,12 +240,7 @@ describe('evidence report', () => {
     execFileSync('mkdir', ['-p', busy]);
     writeFileSync(path.join(busy, 'keep.txt'), 'x');
     const res = await core.dispatch('report.start', { videoId: id, out: busy, pdf: false });
-    const jobId = (res as { ok: true; value: { jobId: string } }).value.jobId;
-    let job = await core.call('report.status', { jobId });
-    while (job.state === 'running') {
-      await new Promise((r) => setTimeout(r, 20));
-      job = await core.call('report.status', { jobId });
-    }
+    const job = await untilDone(core, 'report.status', (res as { ok: true; value: { jobId: string } }).value.jobId);
     expect(job.error?.message).toMatch(/not empty/);
     expect(readFileSync(path.join(busy, 'keep.txt'), 'utf8')).toBe('x');
     expect(await core.dispatch('report.start', { videoId: id, out: busy, neighbours: 9 })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
@@ -245,6 +267,5 @@ describe('evidence report', () => {
     } finally {
       core = Core.open(project, { actor: 'ana' });
     }
-    expect(boxId).toBeTruthy();
   }, 120_000);
 });

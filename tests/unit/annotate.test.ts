@@ -181,6 +181,32 @@ describe('annotations', () => {
     core.close();
   });
 
+  it('undoes and redoes steps recorded before findings (and sources) existed: their rows lack those columns', async () => {
+    const { core, id } = project();
+    const seg = await core.call('annotations.create', { kind: 'segment', videoId: id, label: 'blur_anomaly', startFrame: 1, endFrame: 5 });
+    await core.call('annotations.update', { id: seg.id, patch: { endFrame: 9 } });
+    // Rewrite the stored steps as a project from before migrations 005 and 007 holds them.
+    for (const h of core.store.db.prepare('SELECT id, undo, redo FROM history').all() as { id: number; undo: string; redo: string }[]) {
+      const strip = (ops: string) => JSON.stringify((JSON.parse(ops) as { row: Record<string, unknown> | null }[]).map((op) => {
+        if (op.row) {
+          delete op.row.finding;
+          delete op.row.source;
+        }
+        return op;
+      }));
+      core.store.db.prepare('UPDATE history SET undo = ?, redo = ? WHERE id = ?').run(strip(h.undo), strip(h.redo), h.id);
+    }
+    expect((await core.call('history.undo', {})).change?.title).toMatch(/^Change segment/);
+    expect((await core.call('annotations.list', { videoId: id }))[0]).toMatchObject({ endFrame: 5 });
+    expect((await core.call('annotations.list', { videoId: id }))[0]!.finding).toBeUndefined();
+    await core.call('history.undo', {});
+    expect(await core.call('annotations.list', { videoId: id })).toEqual([]);
+    await core.call('history.redo', {});
+    await core.call('history.redo', {});
+    expect((await core.call('annotations.list', { videoId: id }))[0]).toMatchObject({ endFrame: 9 });
+    core.close();
+  });
+
   it('interpolates region tracks linearly between keyframes, holds across shape changes, and stops at outside', () => {
     const ks: Keyframe[] = [box(10, 0, 0), box(20, 100, 50), { frame: 30, shape: 'polygon', points: [[0, 0], [10, 0], [0, 10]], outside: false }, box(40, 0, 0, true)];
     expect(shapeAt(ks, 9)).toBeNull();

@@ -104,3 +104,27 @@ export async function hashFrames(
     signal.removeEventListener('abort', onAbort);
   }
 }
+
+/**
+ * Runs of identical consecutive pictures as hashes arrive: frame `from` and
+ * the frames after it up to `to` that repeat it. Keeps the first `max` runs
+ * and counts all.
+ */
+export function repeatRuns(max = 1000): { add(h: Pick<FrameHash, 'frame' | 'same'>): void; runs: { from: number; to: number }[]; count(): number } {
+  const runs: { from: number; to: number }[] = [];
+  let count = 0;
+  let open: { from: number; to: number } | null = null;
+  return {
+    runs,
+    count: () => count,
+    add(h) {
+      if (!h.same) return;
+      if (open && open.to === h.frame - 1) open.to = h.frame;
+      else {
+        open = { from: h.frame - 1, to: h.frame };
+        count++;
+        if (runs.length < max) runs.push(open);
+      }
+    },
+  };
+}

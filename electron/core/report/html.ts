@@ -1,4 +1,4 @@
-import type { Annotation, ShapeAt } from '../../../shared/annotations';
+import { FINDING_STATUS_NAMES, type Annotation, type ShapeAt } from '../../../shared/annotations';
 import type { Forensics } from '../../../shared/forensics';
 import type { AuditEntry, Label } from '../../../shared/model';
 
@@ -34,6 +34,7 @@ export interface ReportFinding {
   label: Label | null;
   startSeconds: number;
   endSeconds: number;
+  /** Timecodes of the first and the last frame. */
   startTimecode: string;
   endTimecode: string;
   stills: ReportStill[];
@@ -78,7 +79,6 @@ export function esc(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
-const STATUS_TEXT = { ok: 'OK', to_check: 'To check', warning: 'Warning' } as const;
 
 function rows(pairs: [string, unknown][]): string {
   return pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('');
@@ -97,21 +97,27 @@ function attrs(a: Annotation): string {
   return e.length ? e.map(([k, v]) => `${k}: ${String(v)}`).join('; ') : '—';
 }
 
+/** A number as SVG takes it: finite, else 0 (stored data is checked before a report; this keeps markup out regardless). */
+function n(v: number): string {
+  return Number.isFinite(v) ? String(v) : '0';
+}
+
 function overlay(s: ReportStill, colour: string): string {
   if (!s.shape) return '';
   const c = /^#[0-9a-fA-F]{6}$/.test(colour) ? colour : '#ff0000';
   const stroke = Math.max(2, Math.round(s.width / 400));
-  const p = s.shape.points;
+  const p = s.shape.points.map(([x, y]) => [n(x), n(y)] as const);
+  const num = s.shape.points;
   let body = '';
   if (s.shape.shape === 'box') {
-    const [a, b] = [p[0]!, p[1]!];
-    body = `<rect x="${Math.min(a[0], b[0])}" y="${Math.min(a[1], b[1])}" width="${Math.abs(b[0] - a[0])}" height="${Math.abs(b[1] - a[1])}"/>`;
+    const [a, b] = [num[0]!, num[1]!];
+    body = `<rect x="${n(Math.min(a[0], b[0]))}" y="${n(Math.min(a[1], b[1]))}" width="${n(Math.abs(b[0] - a[0]))}" height="${n(Math.abs(b[1] - a[1]))}"/>`;
   } else if (s.shape.shape === 'polygon') {
     body = `<polygon points="${p.map(([x, y]) => `${x},${y}`).join(' ')}"/>`;
   } else {
     body = `<circle cx="${p[0]![0]}" cy="${p[0]![1]}" r="${stroke * 4}"/>`;
   }
-  return `<svg class="overlay" viewBox="0 0 ${s.width} ${s.height}" preserveAspectRatio="none" fill="none" stroke="${c}" stroke-width="${stroke}"${s.shape.keyframe ? '' : ' stroke-dasharray="' + stroke * 4 + ' ' + stroke * 2 + '"'}>${body}</svg>`;
+  return `<svg class="overlay" viewBox="0 0 ${n(s.width)} ${n(s.height)}" preserveAspectRatio="none" fill="none" stroke="${c}" stroke-width="${stroke}"${s.shape.keyframe ? '' : ' stroke-dasharray="' + stroke * 4 + ' ' + stroke * 2 + '"'}>${body}</svg>`;
 }
 
 function still(s: ReportStill, colour: string): string {
@@ -124,13 +130,13 @@ function finding(f: ReportFinding): string {
   const fd = a.finding!;
   const colour = f.label?.color ?? '#ff0000';
   const labelText = f.label ? `${f.label.name} (${f.label.id})` : a.kind === 'verdict' ? 'verdict' : String(a.label);
-  return `<section class="finding status-${fd.status}">
-<h3>Finding ${f.n}: ${esc(labelText)} <span class="badge">${esc(STATUS_TEXT[fd.status])}</span></h3>
+  return `<section class="finding status-${esc(fd.status)}">
+<h3>Finding ${f.n}: ${esc(labelText)} <span class="badge">${esc(FINDING_STATUS_NAMES[fd.status])}</span></h3>
 <table>${rows([
     ['Kind', a.kind.replace('_', ' ')],
     ['Frames', a.startFrame === a.endFrame ? `${a.startFrame}` : `${a.startFrame}–${a.endFrame} (${a.endFrame - a.startFrame + 1} frames)`],
     ['Time', `${seconds(f.startSeconds)} – ${seconds(f.endSeconds)} (end of the last frame)`],
-    ['Timecode', `${f.startTimecode} – ${f.endTimecode}`],
+    ['Timecode', `${f.startTimecode} – ${f.endTimecode} (first and last frame)`],
     ['pts', `${a.startPts} – ${a.endPts}`],
     ['Still frame', `${fd.frame}`],
     ['Attributes', attrs(a)],

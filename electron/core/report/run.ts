@@ -7,7 +7,7 @@ import { PNG } from 'pngjs';
 import { shapeAt, type Annotation } from '../../../shared/annotations';
 import { TellframeError } from '../../../shared/errors';
 import type { Forensics } from '../../../shared/forensics';
-import type { AuditEntry, Label, VideoSummary } from '../../../shared/model';
+import type { Label, VideoSummary } from '../../../shared/model';
 import type { ReportOptions, ReportProgress, ReportResult } from '../../../shared/report';
 import { formatRational, formatTimecode, ptsToSeconds, type Rational } from '../../../shared/time';
 import { buildManifest } from '../export/card';
@@ -22,7 +22,11 @@ import { renderReportHtml, type ReportData, type ReportFinding, type ReportStill
 export const REPORT_FOOTER = '<div style="font-size:7pt;width:100%;text-align:center;color:#444">page <span class="pageNumber"></span> of <span class="totalPages"></span></div>';
 
 /** Print an HTML file as PDF (headless Chromium in Node; Electron's printToPDF in the app). */
-export type PdfPrinter = (htmlFile: string, signal?: AbortSignal) => Promise<Buffer>;
+export interface PdfPrinter {
+  (htmlFile: string, signal?: AbortSignal): Promise<Buffer>;
+  /** Why it cannot print here (no browser found), or null; asked before a report starts. */
+  unavailable?: () => Promise<string | null>;
+}
 
 /** What a report needs from the project; the core supplies it (reading only). */
 export interface ReportRun {
@@ -39,8 +43,9 @@ export interface ReportRun {
   projectFile: string;
   /** The file's SHA-256 now, against the one recorded. */
   checkMedia(signal?: AbortSignal): Promise<{ status: 'ok' | 'missing' | 'changed'; actual: string | null }>;
-  verifyAudit(): { rows: number; brokenAt: number | null };
-  audit(): { head: string; rows: number; byAction: { action: string; count: number }[]; first: string | null; last: string | null; custody: AuditEntry[] };
+  /** The audit chain recomputed, and its summary, read in the same snapshot as the annotations. */
+  verify: { rows: number; brokenAt: number | null };
+  audit: ReportData['audit'];
   printPdf: PdfPrinter | null;
   signal?: AbortSignal;
   onProgress?(p: ReportProgress): void;
@@ -99,7 +104,7 @@ export async function runReport(options: ReportOptions, run: ReportRun): Promise
 
   progress('check', "Checking the file's SHA-256 and the audit chain");
   const media = await run.checkMedia(run.signal);
-  const audit = run.verifyAudit();
+  const audit = run.verify;
   const checkedAt = new Date().toISOString();
   if ((media.status !== 'ok' || audit.brokenAt !== null) && !options.allowFailedCheck) {
     const what = media.status === 'changed'
@@ -154,7 +159,8 @@ export async function runReport(options: ReportOptions, run: ReportRun): Promise
       });
       return {
         n: i + 1, annotation: a, label: a.label ? (labels.get(a.label) ?? null) : null, startSeconds, endSeconds,
-        startTimecode: timecode(startSeconds, run.summary.frameRate), endTimecode: timecode(endSeconds, run.summary.frameRate), stills,
+        // Timecodes name frames: the first frame's and the last frame's (not the end of the last).
+        startTimecode: timecode(startSeconds, run.summary.frameRate), endTimecode: timecode(ptsToSeconds(pts[a.endFrame]! - r0, tb), run.summary.frameRate), stills,
       };
     });
 
@@ -174,7 +180,7 @@ export async function runReport(options: ReportOptions, run: ReportRun): Promise
       forensics: run.forensics,
       verdicts: run.annotations.filter((a) => a.kind === 'verdict'),
       findings: reportFindingsData,
-      audit: run.audit(),
+      audit: run.audit,
       settings: [
         ['Report made with', run.tool],
         ['ffmpeg', run.ffmpeg || 'unknown'],

@@ -14,7 +14,8 @@ function normalBox(points: Point[]): Point[] {
   return [[b.x, b.y], [b.x + b.w, b.y + b.h]];
 }
 
-function Shape({ s, color, dashed, testId }: { s: { shape: ShapeAt['shape']; points: Point[] }; color: string; dashed: boolean; testId?: string }) {
+/** A region drawn in image pixels (inside an SVG whose viewBox is the picture); dashed where interpolated. */
+export function Shape({ s, color, dashed, testId }: { s: { shape: ShapeAt['shape']; points: Point[] }; color: string; dashed: boolean; testId?: string }) {
   const common = { stroke: color, strokeWidth: 2, vectorEffect: 'non-scaling-stroke' as const, fill: `${color}22`, strokeDasharray: dashed ? '6 4' : undefined, 'data-shape': s.shape };
   if (s.shape === 'box') {
     const b = boxOf(s.points);

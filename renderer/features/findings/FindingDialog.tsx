@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import type { TellframeClient } from '../../../shared/api';
-import { FINDING_STATUSES, shapeAt, type Annotation, type FindingStatus, type ShapeAt } from '../../../shared/annotations';
+import { FINDING_STATUS_NAMES, FINDING_STATUSES, shapeAt, type Annotation, type FindingStatus, type ShapeAt } from '../../../shared/annotations';
 import type { Label, VideoSummary } from '../../../shared/model';
+import { Shape } from '../annotate/RegionOverlay';
 import { useEscape } from '../useEscape';
 
-const STATUS_NAMES: Record<FindingStatus, string> = { ok: 'OK', to_check: 'To check', warning: 'Warning' };
 
 /**
  * Mark an annotation as a finding: its status, the analyst's statement and
@@ -65,7 +65,7 @@ export function FindingDialog(props: {
           <div className="row" role="radiogroup" aria-label="Status">
             {FINDING_STATUSES.map((s) => (
               <label key={s} className={`status-${s}`}>
-                <input type="radio" name="status" checked={status === s} onChange={() => setStatus(s)} /> {STATUS_NAMES[s]}
+                <input type="radio" name="status" checked={status === s} onChange={() => setStatus(s)} /> {FINDING_STATUS_NAMES[s]}
               </label>
             ))}
           </div>
@@ -117,17 +117,9 @@ export function FindingDialog(props: {
 
 function Region({ shape, width, height, colour }: { shape: ShapeAt | null; width: number; height: number; colour: string }) {
   if (!shape) return null;
-  const w = Math.max(1, width / 200);
-  const p = shape.points;
   return (
-    <svg className="region" viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" fill="none" stroke={colour} strokeWidth={w} strokeDasharray={shape.keyframe ? undefined : `${w * 4} ${w * 2}`}>
-      {shape.shape === 'box' ? (
-        <rect x={Math.min(p[0]![0], p[1]![0])} y={Math.min(p[0]![1], p[1]![1])} width={Math.abs(p[1]![0] - p[0]![0])} height={Math.abs(p[1]![1] - p[0]![1])} />
-      ) : shape.shape === 'polygon' ? (
-        <polygon points={p.map(([x, y]) => `${x},${y}`).join(' ')} />
-      ) : (
-        <circle cx={p[0]![0]} cy={p[0]![1]} r={w * 4} />
-      )}
+    <svg className="region" viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none">
+      <Shape s={shape} color={colour} dashed={!shape.keyframe} />
     </svg>
   );
 }

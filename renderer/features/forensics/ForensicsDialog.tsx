@@ -105,7 +105,7 @@ export function ForensicsDialog({ client, video, onClose, onTagged, onGo }: { cl
           </>
         )}
         <div className="buttons">
-          <button type="button" onClick={onClose}>Close</button>
+          <button type="button" onClick={onClose} disabled={hashing} title={hashing ? 'Cancel the hashing first' : undefined}>Close</button>
         </div>
       </div>
     </div>
@@ -144,7 +144,7 @@ function FrameHashes(props: { client: TellframeClient; videoId: number; kept: Fr
       {k && k.runs.length ? (
         <p className="runs">
           {k.runs.slice(0, 40).map((r) => (
-            <button key={r.from} type="button" className="link" onClick={() => props.onGo(r.from)} title="Go to the first of these frames">
+            <button key={r.from} type="button" className="link" disabled={running} onClick={() => props.onGo(r.from)} title="Go to the first of these frames">
               {r.from}–{r.to}
             </button>
           ))}
