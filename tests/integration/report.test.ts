@@ -205,6 +205,18 @@ describe('evidence report', () => {
       writeFileSync(video, saved);
     }
 
+    // Stored data edited outside the app is checked before it is printed: refused, naming where.
+    const seg = (await core.call('annotations.list', { videoId: id })).find((a) => a.kind === 'segment')!;
+    const kept = (core.store.db.prepare('SELECT finding FROM annotations WHERE id = ?').get(seg.id) as { finding: string }).finding;
+    core.store.db.prepare('UPDATE annotations SET finding = ? WHERE id = ?').run(JSON.stringify({ status: 'x"><script>alert(3)</script>', statement: '', frame: 14 }), seg.id);
+    try {
+      await expect(core.reportRun({ videoId: id, out: path.join(dir, 'tampered'), caseNumber: '', neighbours: 0, pdf: false, overwrite: false, allowFailedCheck: true }))
+        .rejects.toMatchObject({ code: 'PROJECT_INVALID', message: expect.stringMatching(/finding\.status/) });
+      expect(existsSync(path.join(dir, 'tampered'))).toBe(false);
+    } finally {
+      core.store.db.prepare('UPDATE annotations SET finding = ? WHERE id = ?').run(kept, seg.id);
+    }
+
     // A broken audit chain is refused too.
     const seq = core.store.auditEntries().find((e) => e.action === 'finding.set')!.seq;
     // Altered behind the app's back: the guard trigger dropped first (and put back after).

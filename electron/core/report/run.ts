@@ -9,8 +9,9 @@ import { TellframeError } from '../../../shared/errors';
 import type { Forensics } from '../../../shared/forensics';
 import type { Label, VideoSummary } from '../../../shared/model';
 import type { ReportOptions, ReportProgress, ReportResult } from '../../../shared/report';
-import { formatRational, formatTimecode, ptsToSeconds, type Rational } from '../../../shared/time';
+import { formatRational, formatTimecode, type Rational } from '../../../shared/time';
 import { buildManifest } from '../export/card';
+import { seconds, spanSeconds } from '../export/model';
 import { writeStills } from '../export/frames';
 import { checkDestination, listFiles, makeStaging, placeStaged, sha256File } from '../export/staged';
 import type { ExtractSource } from '../media/extract';
@@ -133,7 +134,7 @@ export async function runReport(options: ReportOptions, run: ReportRun): Promise
     progress('embed', 'Embedding the stills');
     const tb = run.summary.timeBase;
     const pts = run.source.pts;
-    const r0 = run.row.first_pts;
+    const clock = { startPts: run.row.first_pts, timeBase: tb };
     const picture = new Map<number, { jpeg: string; sha256: string; width: number; height: number }>();
     for (const f of wanted) {
       checkAborted(run.signal);
@@ -147,11 +148,10 @@ export async function runReport(options: ReportOptions, run: ReportRun): Promise
     const labels = new Map(run.labels.map((l) => [l.id, l]));
     const reportFindingsData: ReportFinding[] = findings.map((a, i) => {
       // As the native JSON gives them: seconds from frame 0's pts; the end is the end of the last frame.
-      const startSeconds = ptsToSeconds(a.startPts - r0, tb);
-      const endSeconds = ptsToSeconds(a.endPts - r0, tb);
+      const { start: startSeconds, end: endSeconds } = spanSeconds(clock, a);
       const stills: ReportStill[] = stillPlan[i]!.map((f) => {
         const p = picture.get(f)!;
-        const s = ptsToSeconds(pts[f]! - r0, tb);
+        const s = seconds(clock, pts[f]!);
         return {
           frame: f, pts: pts[f]!, seconds: s, timecode: timecode(s, run.summary.frameRate), file: `stills/${stem(f)}`, sha256: p.sha256,
           jpeg: p.jpeg, width: p.width, height: p.height, shape: a.keyframes ? shapeAt(a.keyframes, f) : null, main: f === a.finding!.frame,
@@ -160,7 +160,7 @@ export async function runReport(options: ReportOptions, run: ReportRun): Promise
       return {
         n: i + 1, annotation: a, label: a.label ? (labels.get(a.label) ?? null) : null, startSeconds, endSeconds,
         // Timecodes name frames: the first frame's and the last frame's (not the end of the last).
-        startTimecode: timecode(startSeconds, run.summary.frameRate), endTimecode: timecode(ptsToSeconds(pts[a.endFrame]! - r0, tb), run.summary.frameRate), stills,
+        startTimecode: timecode(startSeconds, run.summary.frameRate), endTimecode: timecode(seconds(clock, pts[a.endFrame]!), run.summary.frameRate), stills,
       };
     });
 
