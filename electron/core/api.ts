@@ -275,21 +275,27 @@ export class Core {
   private readonly reportJobs = new JobTable<ReportProgress, ReportResult>('report');
   private readonly frameHashJobs = new JobTable<FrameHashJob['progress'] & object, FrameHashSummary>('frame hash');
   private readonly frameHashRunning = new Map<number, string>();
-  private ffmpegVersionLine: string | null = null;
+  private ffmpegInfo: { version: string; configuration: string } | null = null;
   private readonly exportWorker: WorkerSpec | null;
   private readonly printPdf: PdfPrinter | null;
 
   /** `ffmpeg -version`'s first line ('' when ffmpeg cannot be found or run), as exports record it. */
   async ffmpegVersion(): Promise<string> {
-    if (this.ffmpegVersionLine === null) {
+    return (await this.ffmpegBuild()).version;
+  }
+
+  /** `ffmpeg -version`'s first line and its `configuration:` line (the build), read once. */
+  async ffmpegBuild(): Promise<{ version: string; configuration: string }> {
+    if (this.ffmpegInfo === null) {
       try {
-        const r = await runProcess(this.bins.ffmpeg, ['-hide_banner', '-version'], { timeoutMs: 10_000 });
-        this.ffmpegVersionLine = r.code === 0 ? (r.stdout.toString('utf8').split('\n')[0] ?? '').trim() : '';
+        const r = await runProcess(this.bins.ffmpeg, ['-version'], { timeoutMs: 10_000 });
+        const lines = r.code === 0 ? r.stdout.toString('utf8').split('\n').map((l) => l.trim()) : [];
+        this.ffmpegInfo = { version: lines[0] ?? '', configuration: lines.find((l) => l.startsWith('configuration:'))?.slice(14).trim() ?? '' };
       } catch {
-        this.ffmpegVersionLine = '';
+        this.ffmpegInfo = { version: '', configuration: '' };
       }
     }
-    return this.ffmpegVersionLine;
+    return this.ffmpegInfo;
   }
 
   /** Run an export to its end (the CLI, and the jobs behind export.start). */
@@ -536,7 +542,8 @@ export class Core {
     })();
     const result = await runReport(options, {
       ...snap, summary: toSummary(snap.row), bins: this.bins,
-      analyst: options.analyst || this.actor, tool: `tellframe ${TOOL_VERSION}`, ffmpeg: await this.ffmpegVersion(), projectFile: this.store.file,
+      analyst: options.analyst || this.actor, tool: `tellframe ${TOOL_VERSION}`, ffmpeg: await this.ffmpegVersion(),
+      ffmpegConfiguration: (await this.ffmpegBuild()).configuration, projectFile: this.store.file,
       checkMedia: (signal) => checkMedia(snap.row, signal),
       printPdf: this.printPdf,
       signal: hooks.signal, onProgress: hooks.onProgress,

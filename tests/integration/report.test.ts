@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,7 @@ describe('evidence report', () => {
     const rowsBefore = core.store.auditEntries().length;
     const headBefore = core.store.auditHead();
     const summary = await core.call('media.get', { id });
+    const original = { sha256: sha(video), mtimeMs: statSync(video).mtimeMs };
     const fractions: number[] = [];
     const r = await core.reportRun(
       { videoId: id, out, caseNumber: CASE, analyst: 'Ana Analyst', neighbours: 1, pdf: true, overwrite: false, allowFailedCheck: false },
@@ -84,6 +85,8 @@ describe('evidence report', () => {
     expect(fractions.at(-1)).toBe(1);
     expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!)).toBe(true);
 
+    // The original was only read.
+    expect({ sha256: sha(video), mtimeMs: statSync(video).mtimeMs }).toEqual(original);
     // The project: unchanged but for one custody row, which names the report.
     expect(projectState(core)).toBe(before);
     const rows = core.store.auditEntries();
@@ -134,6 +137,9 @@ describe('evidence report', () => {
     // The segment's stills carry no region.
     expect(/<img alt="frame 14"[^>]*><\/div>/.test(html)).toBe(true);
     expect(html).toContain("default-src 'none'");
+    // The ffmpeg build, as `ffmpeg -version` gives it.
+    const configure = /configuration: (.*)/.exec(execFileSync('ffmpeg', ['-version'], { encoding: 'utf8' }))![1]!.trim();
+    expect(html).toContain(configure);
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();

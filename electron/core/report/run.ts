@@ -41,6 +41,8 @@ export interface ReportRun {
   analyst: string;
   tool: string;
   ffmpeg: string;
+  /** The ffmpeg build's configure line (`ffmpeg -version`). */
+  ffmpegConfiguration: string;
   projectFile: string;
   /** The file's SHA-256 now, against the one recorded. */
   checkMedia(signal?: AbortSignal): Promise<{ status: 'ok' | 'missing' | 'changed'; actual: string | null }>;
@@ -184,6 +186,7 @@ export async function runReport(options: ReportOptions, run: ReportRun): Promise
       settings: [
         ['Report made with', run.tool],
         ['ffmpeg', run.ffmpeg || 'unknown'],
+        ['ffmpeg build', run.ffmpegConfiguration || 'unknown'],
         ['Imported with', [r.tool_version, r.ffmpeg_version].filter(Boolean).join(', ') || 'not recorded'],
         ['Original file', 'opened read-only; never written'],
         ['Frame index', `every decoded picture's pts, by ${r.index_method === 'packets' ? 'packet reading checked against a decode of the first frames' : 'a full decode'}`],
