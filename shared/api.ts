@@ -241,6 +241,38 @@ export const api = {
     input: z.object({ jobId: z.string() }).strict(),
     output: z.object({ cancelled: z.boolean() }),
   },
+  /**
+   * Make the audio view's data of a video (once per file: its audio decoded
+   * with ffmpeg, peaks kept in the project); null when it has no audio.
+   * `offset` is what to add to a time measured from frame 0 to get the audio
+   * clock (0 = the audio stream's start).
+   */
+  'audio.analyse': {
+    input: z.object({ id: VideoId }).strict(),
+    output: z.object({
+      audio: z.object({ sampleRate: z.number().int(), seconds: z.number(), offset: z.number(), bands: z.number().int(), bandLowHz: z.number(), bandHighHz: z.number() }).nullable(),
+    }),
+  },
+  /**
+   * The waveform (min and max, -1..1) and, when asked, the spectrogram
+   * (bands × intervals of 0–255, base64, column after column) of the
+   * intervals between `edges` (seconds on the audio clock, increasing).
+   */
+  'audio.view': {
+    input: z
+      .object({
+        id: VideoId,
+        edges: z.array(z.number().finite()).min(2).max(8193).refine((e) => e.every((t, i) => i === 0 || t >= e[i - 1]!), 'edges must not decrease'),
+        spectrogram: z.boolean().default(false),
+      })
+      .strict(),
+    output: z.object({ min: z.array(z.number()), max: z.array(z.number()), spectrogram: z.string().nullable() }),
+  },
+  /** Each frame's loudness: the RMS (0..1) of the audio within the frame's own pts interval; empty without audio. */
+  'audio.envelope': {
+    input: z.object({ id: VideoId }).strict(),
+    output: z.object({ rms: z.array(z.number()) }),
+  },
   /** Start an evidence report of one video in the background (HTML, PDF, stills, manifest); poll report.status. */
   'report.start': {
     input: ReportOptionsSchema,

@@ -15,6 +15,7 @@ import { extractFrame, seeksByDts, type ExtractedFrame, type FrameFormat } from 
 import { FrameServer, type RawFrame, type VideoSource } from './media/frameServer';
 import { analyseMedia } from './media/forensics';
 import { hashFrames, repeatRuns } from './media/frameHashes';
+import { BANDS, bandHz, decodeAudio, frameEnvelope, hasPcm, peaksIn, spectrogramIn, type AudioPeaks } from './media/audioAnalysis';
 import { FrameHashSummarySchema, type Forensics, type FrameHashJob, type FrameHashSummary } from '../../shared/forensics';
 import { hashFile } from './media/hash';
 import { importPaths, type ImportProgress } from './media/importer';
@@ -486,6 +487,36 @@ export class Core {
       this.resolveVideo(id);
       return toSummary(this.store.setLinks(id, { originalId, identity }, this.actor));
     },
+    'audio.analyse': async ({ id }) => {
+      const row = this.resolveVideo(id);
+      const a = await this.audioPeaks(row);
+      if (!a) return { audio: null };
+      return { audio: { sampleRate: a.sampleRate, seconds: a.samples / a.sampleRate, offset: this.audioOffset(row), bands: BANDS, bandLowHz: bandHz(-0.5), bandHighHz: bandHz(BANDS - 0.5) } };
+    },
+    'audio.view': async ({ id, edges, spectrogram }) => {
+      const row = this.resolveVideo(id);
+      const a = await this.audioPeaks(row);
+      if (!a) throw new TellframeError('NOT_FOUND', 'This video has no audio stream.');
+      const { min, max } = peaksIn(a, edges);
+      return { min, max, spectrogram: spectrogram ? Buffer.from(spectrogramIn(row.sha256, a.samples, edges)).toString('base64') : null };
+    },
+    'audio.envelope': async ({ id }) => {
+      const row = this.resolveVideo(id);
+      const a = await this.audioPeaks(row);
+      if (!a) return { rms: [] };
+      let env = this.envelopes.get(row.sha256);
+      if (!env) {
+        // Each frame's interval on the audio clock, from the stored pts (the last ends at the video's end).
+        const t = this.frameTable(row.id);
+        const tb = { num: row.tb_num, den: row.tb_den };
+        const off = this.audioOffset(row);
+        const starts = t.pts.map((p) => ptsToSeconds(p - row.first_pts, tb) + off);
+        starts.push(ptsToSeconds(row.end_pts - row.first_pts, tb) + off);
+        env = frameEnvelope(row.sha256, a.samples, starts).map((v) => Math.round(v * 1e5) / 1e5);
+        this.envelopes.set(row.sha256, env);
+      }
+      return { rms: env };
+    },
     'report.start': async (options) => ({ jobId: this.reportJobs.start((signal, onProgress) => this.reportRun(options, { signal, onProgress })) }),
     'report.status': async ({ jobId }) => this.reportJobs.status(jobId),
     'report.cancel': async ({ jobId }) => this.reportJobs.cancel(jobId),
@@ -554,6 +585,42 @@ export class Core {
       media: result.media, auditOk: result.auditOk, manifestSha256: result.manifestSha256, auditHead: result.auditHead,
     });
     return result;
+  }
+
+  private readonly audioAnalyses = new Map<number, Promise<AudioPeaks | null>>();
+  private readonly envelopes = new Map<string, number[]>();
+
+  /** Seconds to add to a time from frame 0 to reach the audio clock (0 = the audio stream's start). */
+  private audioOffset(row: MediaRow): number {
+    const facts = probeFacts(row);
+    return ptsToSeconds(row.first_pts, { num: row.tb_num, den: row.tb_den }) - (facts.audio?.startTime ?? 0);
+  }
+
+  /**
+   * The audio view's peaks of a video, made once per file (decoded with
+   * ffmpeg; kept in the project, the PCM beside it in the temp folder and
+   * made again when that is gone); null without audio.
+   */
+  private audioPeaks(row: MediaRow): Promise<AudioPeaks | null> {
+    if (!probeFacts(row).audio) return Promise.resolve(null);
+    let job = this.audioAnalyses.get(row.id);
+    if (!job) {
+      job = (async () => {
+        const kept = this.store.analysis(row.id, 'audio');
+        if (kept) {
+          const k = JSON.parse(kept.data) as { sha256: string; sampleRate: number; samples: number; peaks: string };
+          if (k.sha256 === row.sha256 && hasPcm(row.sha256, k.samples)) {
+            return { sampleRate: k.sampleRate, samples: k.samples, peaks: new Int8Array(Buffer.from(k.peaks, 'base64')) };
+          }
+        }
+        const a = await decodeAudio(this.bins, row.path, row.sha256);
+        this.store.putAnalysis(row.id, 'audio', JSON.stringify({ sha256: row.sha256, sampleRate: a.sampleRate, samples: a.samples, peaks: Buffer.from(a.peaks.buffer, a.peaks.byteOffset, a.peaks.byteLength).toString('base64') }));
+        return a;
+      })();
+      this.audioAnalyses.set(row.id, job);
+      job.catch(() => this.audioAnalyses.delete(row.id));
+    }
+    return job;
   }
 
   /** The forensics summary: from the stored probe and index, and the frame hashes when they were computed. */
