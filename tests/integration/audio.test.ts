@@ -3,36 +3,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
 import { bandHz, pcmPath } from '../../electron/core/media/audioAnalysis';
-import { codeSource, ffmpegBin, referenceDecode, run } from '../fixtures/videos';
+import { referenceDecode } from '../fixtures/videos';
+import { makeTalkClip } from './talkClip';
 import { tempDir } from './helpers';
 
-/**
- * The audio view's data on a clip whose sound is known frame by frame: 25
- * frames/s of video starting 0.2 s after the audio, and a 1 kHz tone at half
- * scale under frames 10–12 and at quarter scale under frame 30 (on the audio
- * clock: 0.2 s + frame / 25), silence elsewhere; PCM audio, so no codec
- * smears the edges.
- */
+/** The audio view's data on a clip whose sound is known frame by frame (talkClip.ts). */
 const dir = tempDir('tellframe-audio-');
-const clip = path.join(dir, 'talk.mkv');
+let clip: string;
 let core: Core;
 let id: number;
 
-const at = (frame: number) => 0.2 + frame / 25;
-
 beforeAll(async () => {
-  const tone = `if(between(t\\,${at(10)}\\,${at(13) - 1e-9})\\,0.5\\,if(between(t\\,${at(30)}\\,${at(31) - 1e-9})\\,0.25\\,0))*sin(2*PI*1000*t)`;
-  const v = path.join(dir, 'v.mkv');
-  const w = path.join(dir, 'a.wav');
-  const made = await Promise.all([
-    run(ffmpegBin(), ['-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', codeSource({ width: 160, height: 48, rate: 25, pixFmt: 'yuv420p' }),
-      '-frames:v', '50', '-c:v', 'libx264', '-g', '25', '-bf', '2', '-pix_fmt', 'yuv420p', v]),
-    run(ffmpegBin(), ['-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', `aevalsrc=${tone}:s=16000:d=2.4`, '-c:a', 'pcm_s16le', w]),
-  ]);
-  for (const r of made) if (r.code !== 0) throw new Error(r.stderr);
-  // The video input shifted 0.2 s later on the shared clock; copied, so frames and samples stay as made.
-  const r = await run(ffmpegBin(), ['-nostdin', '-y', '-v', 'error', '-itsoffset', '0.2', '-i', v, '-i', w, '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy', clip]);
-  if (r.code !== 0) throw new Error(r.stderr);
+  clip = await makeTalkClip(dir);
   core = Core.create(path.join(dir, 'audio.tellframe'), { actor: 'ana' });
   const item = (await core.call('media.import', { paths: [clip] })).items[0]!;
   if (!item.ok) throw new Error(item.error.message);

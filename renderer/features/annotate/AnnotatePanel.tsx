@@ -3,6 +3,7 @@ import { ANNOTATION_KINDS, METHODS, VERDICTS, type Annotation, type AttributeVal
 import type { TellframeClient } from '../../../shared/api';
 import type { Label } from '../../../shared/model';
 import { FindingDialog } from '../findings/FindingDialog';
+import { AudioLanes } from '../audio/AudioLanes';
 import type { PlayerController } from '../player/controller';
 import { RESERVED_KEYS, type AnnotateModel } from './model';
 import { TaxonomyDialog } from './TaxonomyDialog';
@@ -136,7 +137,9 @@ export function AnnotatePanel({ model, player, client }: { model: AnnotateModel;
           const a = s.annotations.find((x) => x.id === id);
           void model.update(id, a?.kind === 'frame_tag' ? { startFrame } : { startFrame, endFrame }, `Moved to frames ${startFrame}–${endFrame}`);
         }}
-      />
+      >
+        {(view, width) => <AudioLanes key={video.id} client={client} player={player} video={video} view={view} width={width} current={current} />}
+      </Timeline>
       <VerdictPanel key={video.id} model={model} mine={model.myVerdict()} />
       <div className="list-filters">
         <label>

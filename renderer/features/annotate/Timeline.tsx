@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Annotation } from '../../../shared/annotations';
 import type { Label } from '../../../shared/model';
 
@@ -6,7 +6,8 @@ export const LANE_HEIGHT = 14;
 const EDGE_PX = 4;
 const MIN_VIEW_FRAMES = 10;
 
-interface View {
+/** The frames the timeline shows: `frames` of them from `start`. */
+export interface View {
   start: number;
   frames: number;
 }
@@ -171,8 +172,10 @@ export function drawKeyframes(ctx: CanvasRenderingContext2D, width: number, keyf
  * with the wheel; click to jump, drag a segment or frame tag to move it and
  * a segment's edge to resize it, snapping to frames.
  */
-export function Timeline({ annotations, labels, frameCount, current, onSeek, onChange, keyframes }: {
+export function Timeline({ annotations, labels, frameCount, current, onSeek, onChange, keyframes, children }: {
   annotations: Annotation[];
+  /** More lanes under the labels' (the audio view), drawn for the same view and width. */
+  children?: (view: View, width: number) => ReactNode;
   /** The video's key frames, marked along the top edge. */
   keyframes?: Int32Array;
   labels: Label[];
@@ -319,6 +322,7 @@ export function Timeline({ annotations, labels, frameCount, current, onSeek, onC
         />
         {cursorX >= 0 && cursorX <= width ? <span className="cursor" style={{ left: cursorX }} /> : null}
       </div>
+      {children?.(view, width)}
     </div>
   );
 }
