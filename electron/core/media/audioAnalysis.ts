@@ -67,8 +67,10 @@ export async function decodeAudio(
     buf = buf.subarray(0, whole);
     const copy = Buffer.from(buf);
     pending = pending.then(() => fh.write(copy).then(() => undefined));
-    for (let i = 0; i < whole; i += 2) {
-      const v = buf.readInt16LE(i);
+    // The copy is freshly allocated (aligned): read its samples as 16-bit integers (little-endian hosts).
+    const pcm = new Int16Array(copy.buffer, copy.byteOffset, whole / 2);
+    for (let i = 0; i < pcm.length; i++) {
+      const v = pcm[i]!;
       if (inBin === 0) binMin = binMax = v;
       else if (v < binMin) binMin = v;
       else if (v > binMax) binMax = v;

@@ -21,6 +21,13 @@ const RAMP: Uint8ClampedArray = (() => {
   return out;
 })();
 
+function fromBase64(s: string): Uint8Array {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
 /**
  * Where each pixel edge of the view falls on the audio clock: frame
  * positions through the stored pts (a fraction of a frame is that fraction
@@ -55,9 +62,11 @@ export function AudioLanes({ client, player, video, view, width, current }: {
   const [meta, setMeta] = useState<Output<'audio.analyse'>['audio'] | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [rms, setRms] = useState<number[]>([]);
-  const [data, setData] = useState<{ key: string; view: Output<'audio.view'> } | null>(null);
+  const [data, setData] = useState<{ key: string; view: Output<'audio.view'>; bytes: Uint8Array | null } | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const wanted = useRef<string | null>(null);
+  // The view wanted now, and whether a request is out: one at a time, the next one for the newest view.
+  const wanted = useRef<{ key: string; edges: number[] } | null>(null);
+  const busy = useRef(false);
   // Redraw when the frame index (pts) arrives.
   useSyncExternalStore(player.subscribe, player.getState);
   const ptsReady = player.framePts.length === video.frameCount;
@@ -92,75 +101,117 @@ export function AudioLanes({ client, player, video, view, width, current }: {
   }, [meta, ptsReady, view, width, video.frameCount, video.duration, player]);
   const key = edges ? `${video.id}:${view.start}:${view.frames}:${Math.round(width)}` : '';
 
-  // Always for the newest view: an answer for a view that has since changed is dropped.
+  // While the view changes (a zoom with the wheel) requests do not pile up: one is out at a time, and
+  // when it comes back the newest view is asked for next; an answer for a view since changed is not drawn.
   useEffect(() => {
-    if (!edges || wanted.current === key) return;
-    wanted.current = key;
-    client.call('audio.view', { id: video.id, edges, spectrogram: true }).then(
-      (v) => {
-        if (wanted.current === key) setData({ key, view: v });
-      },
-      (err: unknown) => {
-        if (wanted.current === key) setError((err as Error).message);
-      },
-    );
+    if (!edges) return;
+    wanted.current = { key, edges };
+    const next = () => {
+      const w = wanted.current;
+      if (busy.current || !w) return;
+      busy.current = true;
+      client.call('audio.view', { id: video.id, edges: w.edges, spectrogram: true }).then(
+        (v) => {
+          busy.current = false;
+          if (wanted.current?.key === w.key) {
+            wanted.current = null;
+            setData({ key: w.key, view: v, bytes: v.spectrogram ? fromBase64(v.spectrogram) : null });
+          } else next();
+        },
+        (err: unknown) => {
+          busy.current = false;
+          setError((err as Error).message);
+        },
+      );
+    };
+    next();
   }, [client, edges, key, video.id]);
 
-  useEffect(() => {
+  const sized = () => {
     const c = canvas.current;
-    if (!c || !meta) return;
+    if (!c || !meta) return null;
     const w = Math.max(1, Math.round(width));
     const h = WAVE_H + SPEC_H + ENV_H;
     if (c.width !== w || c.height !== h) {
       c.width = w;
       c.height = h;
     }
-    const ctx = c.getContext('2d')!;
+    return { ctx: c.getContext('2d')!, w };
+  };
+  const peak = useMemo(() => rms.reduce((m, v) => Math.max(m, v), 1e-6), [rms]);
+
+  // Waveform and spectrogram: drawn when a view's data arrives (until then the last one stays).
+  useEffect(() => {
+    const s = sized();
+    if (!s || !meta) return;
+    const { ctx, w } = s;
     ctx.fillStyle = '#111317';
-    ctx.fillRect(0, 0, w, h);
-    if (data) {
-      const { min, max, spectrogram } = data.view;
-      // Waveform: one vertical stroke per pixel from its min to its max.
-      ctx.fillStyle = '#7fb3ff';
-      const mid = WAVE_H / 2;
-      for (let x = 0; x < min.length && x < w; x++) {
-        const y0 = mid - max[x]! * (mid - 1);
-        const y1 = mid - min[x]! * (mid - 1);
-        ctx.fillRect(x, y0, 1, Math.max(1, y1 - y0));
-      }
-      if (spectrogram) {
-        const bytes = Uint8Array.from(atob(spectrogram), (ch) => ch.charCodeAt(0));
-        const bands = meta.bands;
-        const cols = Math.min(w, bytes.length / bands);
-        const img = ctx.createImageData(w, SPEC_H);
+    ctx.fillRect(0, 0, w, WAVE_H + SPEC_H);
+    if (!data) return;
+    const { min, max } = data.view;
+    // One vertical stroke per pixel from its min to its max.
+    ctx.fillStyle = '#7fb3ff';
+    const mid = WAVE_H / 2;
+    for (let x = 0; x < min.length && x < w; x++) {
+      const y0 = mid - max[x]! * (mid - 1);
+      const y1 = mid - min[x]! * (mid - 1);
+      ctx.fillRect(x, y0, 1, Math.max(1, y1 - y0));
+    }
+    const bytes = data.bytes;
+    if (bytes) {
+      const bands = meta.bands;
+      const cols = Math.min(w, bytes.length / bands);
+      const img = ctx.createImageData(w, SPEC_H);
+      const rowBand = Array.from({ length: SPEC_H }, (_, y) => Math.min(bands - 1, Math.floor(((SPEC_H - 1 - y) / SPEC_H) * bands)));
+      for (let y = 0; y < SPEC_H; y++) {
+        const b = rowBand[y]!;
         for (let x = 0; x < cols; x++) {
-          for (let y = 0; y < SPEC_H; y++) {
-            const b = Math.min(bands - 1, Math.floor(((SPEC_H - 1 - y) / SPEC_H) * bands));
-            const v = bytes[x * bands + b]!;
-            const o = (y * w + x) * 4;
-            img.data[o] = RAMP[v * 3]!;
-            img.data[o + 1] = RAMP[v * 3 + 1]!;
-            img.data[o + 2] = RAMP[v * 3 + 2]!;
-            img.data[o + 3] = 255;
-          }
+          const v = bytes[x * bands + b]! * 3;
+          const o = (y * w + x) * 4;
+          img.data[o] = RAMP[v]!;
+          img.data[o + 1] = RAMP[v + 1]!;
+          img.data[o + 2] = RAMP[v + 2]!;
+          img.data[o + 3] = 255;
         }
-        ctx.putImageData(img, 0, WAVE_H);
+      }
+      ctx.putImageData(img, 0, WAVE_H);
+    }
+    // Sizing the canvas clears it: the loudness row is drawn again below.
+  }, [data, meta, width]);
+
+  // Loudness per frame, on the frames' own scale: redrawn with every view (one bar per pixel, the loudest frame in it).
+  useEffect(() => {
+    const s = sized();
+    if (!s || !rms.length) return;
+    const { ctx, w } = s;
+    const top = WAVE_H + SPEC_H;
+    ctx.fillStyle = '#111317';
+    ctx.fillRect(0, top, w, ENV_H);
+    ctx.fillStyle = '#9ad07a';
+    const scale = w / view.frames;
+    let x0 = -1;
+    let x1 = -1;
+    let best = 0;
+    const flush = () => {
+      if (x0 < 0) return;
+      const bar = Math.round((best / peak) * (ENV_H - 2));
+      ctx.fillRect(x0, top + ENV_H - bar, Math.max(1, x1 - x0), bar);
+    };
+    for (let f = Math.max(0, Math.floor(view.start)); f < Math.min(rms.length, view.start + view.frames); f++) {
+      const a = Math.floor((f - view.start) * scale);
+      const b = Math.max(a + 1, Math.floor((f + 1 - view.start) * scale));
+      if (a !== x0) {
+        flush();
+        x0 = a;
+        x1 = b;
+        best = rms[f]!;
+      } else {
+        best = Math.max(best, rms[f]!);
+        x1 = b;
       }
     }
-    // Loudness per frame, on the frames' own scale.
-    if (rms.length) {
-      ctx.fillStyle = '#9ad07a';
-      const top = WAVE_H + SPEC_H;
-      const peak = Math.max(1e-6, ...rms);
-      const scale = w / view.frames;
-      for (let f = Math.max(0, Math.floor(view.start)); f < Math.min(rms.length, view.start + view.frames); f++) {
-        const x0 = Math.floor((f - view.start) * scale);
-        const x1 = Math.max(x0 + 1, Math.floor((f + 1 - view.start) * scale));
-        const bar = Math.round((rms[f]! / peak) * (ENV_H - 2));
-        ctx.fillRect(x0, top + ENV_H - bar, x1 - x0, bar);
-      }
-    }
-  }, [data, meta, rms, view, width]);
+    flush();
+  }, [rms, peak, view, width, meta, data]);
 
   if (meta === null) return <div className="audio-lanes muted" data-testid="audio-lanes" data-state="none">No audio.</div>;
   const cursorX = ((current - view.start) / view.frames) * width;
