@@ -4,6 +4,7 @@ import { ImportAnnotationsDialog } from './features/export/ImportAnnotationsDial
 import { ForensicsDialog } from './features/forensics/ForensicsDialog';
 import { HistoryDialog } from './features/history/HistoryDialog';
 import { ReportDialog } from './features/report/ReportDialog';
+import { CompareView } from './features/compare/CompareView';
 import { PathField } from './features/import/PathField';
 import type { TellframeClient } from '../shared/api';
 import { AnnotatePanel } from './features/annotate/AnnotatePanel';
@@ -15,7 +16,7 @@ import type { AppState, Store } from './state/store';
 
 export function App({ store }: { store: Store }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
-  const [dialog, setDialog] = useState<'export' | 'import' | 'history' | 'forensics' | 'report' | null>(null);
+  const [dialog, setDialog] = useState<'export' | 'import' | 'history' | 'forensics' | 'report' | 'compare' | null>(null);
   // Desktop menu: File › Import… hands paths to the page, which runs the import and shows progress.
   useEffect(
     () =>
@@ -57,6 +58,9 @@ export function App({ store }: { store: Store }) {
             <button type="button" onClick={() => setDialog('forensics')} disabled={state.selectedId === null} title="Container, streams, timing and flags of the open video">
               Forensics…
             </button>
+            <button type="button" onClick={() => setDialog('compare')} disabled={state.selectedId === null || state.videos.length < 2} title="Step this video beside its original: side by side, wipe, difference">
+              Compare…
+            </button>
             <button type="button" onClick={() => setDialog('report')} disabled={state.selectedId === null} title="Evidence report of the open video (HTML and PDF)">
               Report…
             </button>
@@ -74,6 +78,16 @@ export function App({ store }: { store: Store }) {
           setDialog(null);
           store.player.goTo(f);
         }} />
+      ) : null}
+      {dialog === 'compare' && state.projectPath && store.selected() ? (
+        <CompareView
+          client={store.client}
+          video={store.selected()!}
+          videos={state.videos}
+          start={store.player.getState().shown ?? 0}
+          onClose={() => setDialog(null)}
+          onLinked={() => void store.refresh()}
+        />
       ) : null}
       {dialog === 'report' && state.projectPath && store.selected() ? (
         <ReportDialog
