@@ -244,19 +244,19 @@ export const api = {
   /**
    * Make the audio view's data of a video (once per file: its audio decoded
    * with ffmpeg, peaks kept in the project); null when it has no audio.
-   * `offset` is what to add to a time measured from frame 0 to get the audio
-   * clock (0 = the audio stream's start).
+   * Its clock is the video's: time 0 is frame 0, so a time measured from
+   * frame 0's pts is a time in the audio.
    */
   'audio.analyse': {
     input: z.object({ id: VideoId }).strict(),
     output: z.object({
-      audio: z.object({ sampleRate: z.number().int(), seconds: z.number(), offset: z.number(), bands: z.number().int(), bandLowHz: z.number(), bandHighHz: z.number() }).nullable(),
+      audio: z.object({ sampleRate: z.number().int(), seconds: z.number(), bands: z.number().int(), bandLowHz: z.number(), bandHighHz: z.number() }).nullable(),
     }),
   },
   /**
    * The waveform (min and max, -1..1) and, when asked, the spectrogram
    * (bands × intervals of 0–255, base64, column after column) of the
-   * intervals between `edges` (seconds on the audio clock, increasing).
+   * intervals between `edges` (seconds from frame 0, increasing).
    */
   'audio.view': {
     input: z

@@ -15,7 +15,7 @@ import { extractFrame, seeksByDts, type ExtractedFrame, type FrameFormat } from 
 import { FrameServer, type RawFrame, type VideoSource } from './media/frameServer';
 import { analyseMedia } from './media/forensics';
 import { hashFrames, repeatRuns } from './media/frameHashes';
-import { BANDS, bandHz, decodeAudio, frameEnvelope, hasPcm, peaksIn, spectrogramIn, type AudioPeaks } from './media/audioAnalysis';
+import { AUDIO_VERSION, BANDS, bandHz, decodeAudio, frameEnvelope, hasPcm, peaksIn, spectrogramIn, type AudioPeaks } from './media/audioAnalysis';
 import { FrameHashSummarySchema, type Forensics, type FrameHashJob, type FrameHashSummary } from '../../shared/forensics';
 import { hashFile } from './media/hash';
 import { importPaths, type ImportProgress } from './media/importer';
@@ -491,7 +491,7 @@ export class Core {
       const row = this.resolveVideo(id);
       const a = await this.audioPeaks(row);
       if (!a) return { audio: null };
-      return { audio: { sampleRate: a.sampleRate, seconds: a.samples / a.sampleRate, offset: this.audioOffset(row), bands: BANDS, bandLowHz: bandHz(-0.5), bandHighHz: bandHz(BANDS - 0.5) } };
+      return { audio: { sampleRate: a.sampleRate, seconds: a.samples / a.sampleRate, bands: BANDS, bandLowHz: bandHz(-0.5), bandHighHz: bandHz(BANDS - 0.5) } };
     },
     'audio.view': async ({ id, edges, spectrogram }) => {
       const row = this.resolveVideo(id);
@@ -506,14 +506,14 @@ export class Core {
       if (!a) return { rms: [] };
       let env = this.envelopes.get(row.sha256);
       if (!env) {
-        // Each frame's interval on the audio clock, from the stored pts (the last ends at the video's end).
+        // Each frame's interval on the audio clock (time from frame 0), from the stored pts; the last ends at the video's end.
         const t = this.frameTable(row.id);
         const tb = { num: row.tb_num, den: row.tb_den };
-        const off = this.audioOffset(row);
-        const starts = t.pts.map((p) => ptsToSeconds(p - row.first_pts, tb) + off);
-        starts.push(ptsToSeconds(row.end_pts - row.first_pts, tb) + off);
-        env = frameEnvelope(row.sha256, a.samples, starts).map((v) => Math.round(v * 1e5) / 1e5);
+        const starts = t.pts.map((p) => ptsToSeconds(p - row.first_pts, tb));
+        starts.push(ptsToSeconds(row.end_pts - row.first_pts, tb));
+        env = (await frameEnvelope(row.sha256, a.samples, starts)).map((v) => Math.round(v * 1e5) / 1e5);
         this.envelopes.set(row.sha256, env);
+        if (this.envelopes.size > 16) this.envelopes.delete(this.envelopes.keys().next().value!);
       }
       return { rms: env };
     },
@@ -590,37 +590,42 @@ export class Core {
   private readonly audioAnalyses = new Map<number, Promise<AudioPeaks | null>>();
   private readonly envelopes = new Map<string, number[]>();
 
-  /** Seconds to add to a time from frame 0 to reach the audio clock (0 = the audio stream's start). */
-  private audioOffset(row: MediaRow): number {
-    const facts = probeFacts(row);
-    return ptsToSeconds(row.first_pts, { num: row.tb_num, den: row.tb_den }) - (facts.audio?.startTime ?? 0);
-  }
-
   /**
    * The audio view's peaks of a video, made once per file (decoded with
    * ffmpeg; kept in the project, the PCM beside it in the temp folder and
-   * made again when that is gone); null without audio.
+   * made again whenever that is gone); null without audio.
    */
-  private audioPeaks(row: MediaRow): Promise<AudioPeaks | null> {
-    if (!probeFacts(row).audio) return Promise.resolve(null);
+  private async audioPeaks(row: MediaRow, again = false): Promise<AudioPeaks | null> {
+    if (!probeFacts(row).audio) return null;
     let job = this.audioAnalyses.get(row.id);
     if (!job) {
       job = (async () => {
         const kept = this.store.analysis(row.id, 'audio');
         if (kept) {
-          const k = JSON.parse(kept.data) as { sha256: string; sampleRate: number; samples: number; peaks: string };
-          if (k.sha256 === row.sha256 && hasPcm(row.sha256, k.samples)) {
+          const k = JSON.parse(kept.data) as { version?: number; sha256: string; sampleRate: number; samples: number; peaks: string };
+          if (k.version === AUDIO_VERSION && k.sha256 === row.sha256 && hasPcm(row.sha256, k.samples)) {
             return { sampleRate: k.sampleRate, samples: k.samples, peaks: new Int8Array(Buffer.from(k.peaks, 'base64')) };
           }
         }
-        const a = await decodeAudio(this.bins, row.path, row.sha256);
-        this.store.putAnalysis(row.id, 'audio', JSON.stringify({ sha256: row.sha256, sampleRate: a.sampleRate, samples: a.samples, peaks: Buffer.from(a.peaks.buffer, a.peaks.byteOffset, a.peaks.byteLength).toString('base64') }));
+        const a = await decodeAudio(this.bins, row.path, row.sha256, ptsToSeconds(row.first_pts, { num: row.tb_num, den: row.tb_den }));
+        this.store.putAnalysis(row.id, 'audio', JSON.stringify({
+          version: AUDIO_VERSION, sha256: row.sha256, sampleRate: a.sampleRate, samples: a.samples,
+          peaks: Buffer.from(a.peaks.buffer, a.peaks.byteOffset, a.peaks.byteLength).toString('base64'),
+        }));
         return a;
       })();
       this.audioAnalyses.set(row.id, job);
+      if (this.audioAnalyses.size > 16) this.audioAnalyses.delete(this.audioAnalyses.keys().next().value!);
       job.catch(() => this.audioAnalyses.delete(row.id));
     }
-    return job;
+    const a = await job;
+    // The PCM lives in the temp folder, which the system may clean: made again when it is gone.
+    if (a && !again && !hasPcm(row.sha256, a.samples)) {
+      if (this.audioAnalyses.get(row.id) === job) this.audioAnalyses.delete(row.id);
+      this.envelopes.delete(row.sha256);
+      return this.audioPeaks(row, true);
+    }
+    return a;
   }
 
   /** The forensics summary: from the stored probe and index, and the frame hashes when they were computed. */

@@ -16,6 +16,7 @@ let page: Page;
 let core: Core;
 let fake: number;
 let original: number;
+let big: number;
 const BOX = { x: 40, y: 70, w: 40, h: 30 };
 
 beforeAll(async () => {
@@ -26,15 +27,20 @@ beforeAll(async () => {
   const enc = ['-frames:v', '40', '-c:v', 'libx264', '-qp', '0', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p'];
   const a = path.join(dir, '000.mkv');
   const b = path.join(dir, '000_003.mkv');
+  // A third: the fake at twice the size (nearest neighbour), so scaled back it matches the fake exactly.
+  const c = path.join(dir, 'big.mkv');
+  const box = `drawbox=x=${BOX.x}:y=${BOX.y}:w=${BOX.w}:h=${BOX.h}:color=white:t=fill:enable='gte(n,20)'`;
   const made = await Promise.all([
     run(ffmpegBin(), ['-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', src, ...enc, a]),
-    run(ffmpegBin(), ['-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', src, '-vf', `drawbox=x=${BOX.x}:y=${BOX.y}:w=${BOX.w}:h=${BOX.h}:color=white:t=fill:enable='gte(n,20)'`, ...enc, b]),
+    run(ffmpegBin(), ['-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', src, '-vf', box, ...enc, b]),
+    run(ffmpegBin(), ['-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', src, '-vf', `${box},scale=320:240:flags=neighbor`, ...enc, c]),
   ]);
   for (const r of made) if (r.code !== 0) throw new Error(r.stderr);
   ({ core, id: fake } = await projectWithVideo(rig, b));
-  const item = (await core.call('media.import', { paths: [a] })).items[0]!;
-  if (!item.ok) throw new Error(item.error.message);
-  original = item.id;
+  const items = (await core.call('media.import', { paths: [a, c] })).items;
+  if (!items[0]!.ok || !items[1]!.ok) throw new Error('import failed');
+  original = items[0]!.id;
+  big = items[1]!.id;
 });
 afterAll(async () => {
   await rig?.close();
@@ -92,6 +98,20 @@ describe('A/B compare', () => {
     await dialog.locator('input[aria-label="Frame offset"]').fill('1');
     await expect.poll(() => shownB(page)).toBe('21');
     await expect.poll(async () => (await diffInOut(page)).outside).toBeGreaterThan(1);
+
+    // Another B: the fake itself at twice the size. The view draws it at once (scaled, and says so), and the
+    // difference goes black, box included.
+    await dialog.locator('input[aria-label="Frame offset"]').fill('0');
+    await expect.poll(() => shownB(page)).toBe('20');
+    await dialog.locator('select[aria-label="Compare with"]').selectOption(String(big));
+    await expect.poll(async () => (await diffInOut(page)).inside).toBeLessThan(1);
+    expect((await diffInOut(page)).outside).toBeLessThan(1);
+    expect(await dialog.locator('[data-testid="compare-scaled"]').textContent()).toContain('scaled from 320×240 to 160×120');
+    // Keys other than the arrows do not reach the player underneath: a label key adds nothing.
+    await dialog.locator('label:has-text("side by side") input').check();
+    await page.keyboard.press('1');
+    expect(await core.call('annotations.list', { videoId: fake })).toEqual([]);
+    await dialog.locator('select[aria-label="Compare with"]').selectOption(String(original));
 
     // Linking it as the original is one click, and recorded.
     await dialog.locator('button:has-text("Link as its original")').click();

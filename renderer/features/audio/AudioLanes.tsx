@@ -29,19 +29,19 @@ function fromBase64(s: string): Uint8Array {
 }
 
 /**
- * Where each pixel edge of the view falls on the audio clock: frame
- * positions through the stored pts (a fraction of a frame is that fraction
- * of its own duration), plus the offset from frame 0 to the audio's start.
- * Variable frame rates stay aligned with the frame lanes above.
+ * Where each pixel edge of the view falls in time from frame 0 (the audio's
+ * clock): frame positions through the stored pts, a fraction of a frame
+ * being that fraction of its own duration. Variable frame rates stay
+ * aligned with the frame lanes above.
  */
-export function viewEdges(view: View, width: number, secondsOf: (i: number) => number, frameCount: number, offset: number): number[] {
+export function viewEdges(view: View, width: number, secondsOf: (i: number) => number, frameCount: number): number[] {
   const edges: number[] = [];
   for (let x = 0; x <= width; x++) {
     const p = Math.min(frameCount, view.start + (x / width) * view.frames);
     const i = Math.min(frameCount - 1, Math.floor(p));
     const t0 = secondsOf(i);
     const t1 = secondsOf(i + 1);
-    edges.push(t0 + (p - i) * (t1 - t0) + offset);
+    edges.push(t0 + (p - i) * (t1 - t0));
   }
   return edges;
 }
@@ -84,7 +84,12 @@ export function AudioLanes({ client, player, video, view, width, current }: {
       (r) => {
         if (!live) return;
         setMeta(r.audio);
-        if (r.audio) void client.call('audio.envelope', { id: video.id }).then((e) => live && setRms(e.rms));
+        if (r.audio) {
+          client.call('audio.envelope', { id: video.id }).then(
+            (e) => live && setRms(e.rms),
+            (err: unknown) => live && setError((err as Error).message),
+          );
+        }
       },
       (err: unknown) => live && setError((err as Error).message),
     );
@@ -97,35 +102,50 @@ export function AudioLanes({ client, player, video, view, width, current }: {
     if (!meta || !ptsReady) return null;
     const n = video.frameCount;
     const secondsOf = (i: number) => (i >= n ? video.duration : player.seconds(i));
-    return viewEdges(view, Math.max(1, Math.round(width)), secondsOf, n, meta.offset);
+    return viewEdges(view, Math.max(1, Math.round(width)), secondsOf, n);
   }, [meta, ptsReady, view, width, video.frameCount, video.duration, player]);
   const key = edges ? `${video.id}:${view.start}:${view.frames}:${Math.round(width)}` : '';
 
   // While the view changes (a zoom with the wheel) requests do not pile up: one is out at a time, and
   // when it comes back the newest view is asked for next; an answer for a view since changed is not drawn.
+  const live = useRef(true);
+  useEffect(() => {
+    live.current = true;
+    return () => {
+      live.current = false;
+      wanted.current = null;
+    };
+  }, []);
   useEffect(() => {
     if (!edges) return;
     wanted.current = { key, edges };
     const next = () => {
       const w = wanted.current;
-      if (busy.current || !w) return;
+      if (busy.current || !w || !live.current) return;
       busy.current = true;
       client.call('audio.view', { id: video.id, edges: w.edges, spectrogram: true }).then(
         (v) => {
           busy.current = false;
+          if (!live.current) return;
           if (wanted.current?.key === w.key) {
             wanted.current = null;
+            setError(null);
             setData({ key: w.key, view: v, bytes: v.spectrogram ? fromBase64(v.spectrogram) : null });
           } else next();
         },
         (err: unknown) => {
           busy.current = false;
-          setError((err as Error).message);
+          if (!live.current) return;
+          if (wanted.current?.key === w.key) {
+            wanted.current = null;
+            setError((err as Error).message);
+          } else next();
         },
       );
     };
     next();
-  }, [client, edges, key, video.id]);
+    // `key` names the view the edges are for: a new array for the same view asks nothing again.
+  }, [client, key, video.id]);
 
   const sized = () => {
     const c = canvas.current;

@@ -17,6 +17,8 @@ function pixelsAt(f: LoadedFrame, width: number, height: number, scratch: HTMLCa
   scratch.width = width;
   scratch.height = height;
   const ctx = scratch.getContext('2d')!;
+  // Nearest neighbour: no smoothing invents differences of its own.
+  ctx.imageSmoothingEnabled = false;
   ctx.drawImage(src, 0, 0, width, height);
   return ctx.getImageData(0, 0, width, height);
 }
@@ -42,7 +44,12 @@ export function CompareView(props: { client: TellframeClient; video: VideoSummar
   const [shown, setShown] = useState<{ a: number; b: number | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [linkNote, setLinkNote] = useState<string | null>(null);
-  const loaders = useMemo(() => ({ a: new FrameLoader(client, 256 * 1024 * 1024, 4), b: new FrameLoader(client, 256 * 1024 * 1024, 4) }), [client]);
+  // Small caches beside the player's own: a few frames either way of each side.
+  const loaders = useMemo(() => ({ a: new FrameLoader(client, 96 * 1024 * 1024, 4), b: new FrameLoader(client, 96 * 1024 * 1024, 4) }), [client]);
+  useEffect(() => () => {
+    loaders.a.dispose();
+    loaders.b.dispose();
+  }, [loaders]);
   const canvasA = useRef<HTMLCanvasElement>(null);
   const canvasB = useRef<HTMLCanvasElement>(null);
   const scratch = useMemo(() => document.createElement('canvas'), []);
@@ -80,7 +87,12 @@ export function CompareView(props: { client: TellframeClient; video: VideoSummar
         const ctxA = ca.getContext('2d')!;
         const ctxB = cb.getContext('2d')!;
         if (mode === 'difference') {
-          ctxA.putImageData(pb ? new ImageData(differenceImage(pa.data, pb.data, gain, new Uint8ClampedArray(w * h * 4)), w, h) : pa, 0, 0);
+          // No B frame (outside the other video): nothing to difference, shown black rather than as A.
+          if (pb) ctxA.putImageData(new ImageData(differenceImage(pa.data, pb.data, gain, new Uint8ClampedArray(w * h * 4)), w, h), 0, 0);
+          else {
+            ctxA.fillStyle = '#000';
+            ctxA.fillRect(0, 0, w, h);
+          }
         } else {
           ctxA.putImageData(pa, 0, 0);
         }
@@ -99,16 +111,18 @@ export function CompareView(props: { client: TellframeClient; video: VideoSummar
     return () => {
       live = false;
     };
-  }, [loaders, frame, bIndex, bInRange, mode, gain, scratch]);
+  }, [loaders, video.id, other?.id, frame, bIndex, bInRange, mode, gain, scratch]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target;
-      // Arrows edit text and numbers where one is typed; everywhere else they step.
+      // Keys edit text and numbers where one is typed; Esc closes (useEscape).
       if ((t instanceof HTMLInputElement && (t.type === 'text' || t.type === 'number')) || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return;
+      if (e.key === 'Escape' || e.key === 'Tab' || e.key === 'Enter' || e.key === ' ') return;
+      // Nothing else reaches the player or the label keys underneath while comparing.
+      e.stopPropagation();
       if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
       e.preventDefault();
-      e.stopPropagation();
       const step = (e.key === 'ArrowRight' ? 1 : -1) * (e.shiftKey ? 10 : 1);
       setFrame((f) => Math.max(0, Math.min(video.frameCount - 1, f + step)));
     };
@@ -179,6 +193,10 @@ export function CompareView(props: { client: TellframeClient; video: VideoSummar
             <figcaption>
               B: frame <b data-testid="compare-index-b">{shown ? (shown.b ?? '—') : '…'}</b>
               {!bInRange && other ? <span className="muted"> (outside {name(other)})</span> : null}
+              {other && (other.width !== video.width || other.height !== video.height) ? (
+                <span className="muted" data-testid="compare-scaled"> · scaled from {other.width}×{other.height} to {video.width}×{video.height}</span>
+              ) : null}
+              {other && !sameRate(other, video) ? <span className="muted"> · another frame rate: lock-step is by frame number</span> : null}
             </figcaption>
           </figure>
         </div>
@@ -188,6 +206,11 @@ export function CompareView(props: { client: TellframeClient; video: VideoSummar
       </div>
     </div>
   );
+}
+
+function sameRate(a: VideoSummary, b: VideoSummary): boolean {
+  if (!a.frameRate || !b.frameRate) return Math.abs(a.avgFps - b.avgFps) < 0.01;
+  return a.frameRate.num * b.frameRate.den === b.frameRate.num * a.frameRate.den;
 }
 
 function name(v: Pick<VideoSummary, 'path'>): string {

@@ -81,6 +81,16 @@ export class FrameLoader {
     this.frameCount = frameCount;
   }
 
+  /** Stop every fetch and let go of every frame (the view using this loader is closing). */
+  dispose(): void {
+    for (const f of this.inflight.values()) f.ac.abort();
+    this.inflight.clear();
+    this.wanted = [];
+    this.cache.clear();
+    this.bytes = 0;
+    this.videoId = null;
+  }
+
   peek(index: number): LoadedFrame | undefined {
     const f = this.cache.get(index);
     if (f) {
