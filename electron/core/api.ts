@@ -324,7 +324,7 @@ export class Core {
   /**
    * The video's first audio stream as a seekable Opus/WebM file (made once
    * per content hash, in the temp folder), for playback in sync with frames.
-   * Its time 0 is the audio stream's start (VideoSummary.audio.startTime).
+   * Its time 0 is frame 0, whenever the audio starts and whatever gaps it has.
    */
   audioFile(id: number, signal?: AbortSignal): Promise<string> {
     const row = this.resolveVideo(id);
@@ -332,7 +332,7 @@ export class Core {
     if (!facts.audio) return Promise.reject(new TellframeError('NOT_FOUND', 'This video has no audio stream.'));
     let job = this.audioJobs.get(row.id);
     if (!job) {
-      job = makeAudioFile(this.bins, row.path, row.sha256, signal);
+      job = makeAudioFile(this.bins, row.path, row.sha256, ptsToSeconds(row.first_pts, { num: row.tb_num, den: row.tb_den }), signal);
       this.audioJobs.set(row.id, job);
       job.catch(() => this.audioJobs.delete(row.id));
     }

@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
 import { bandHz, pcmPath } from '../../electron/core/media/audioAnalysis';
-import { referenceDecode } from '../fixtures/videos';
+import { ffmpegBin, referenceDecode } from '../fixtures/videos';
 import { GAP, makeGapClip, makeTalkClip, TALK } from './talkClip';
 import { tempDir } from './helpers';
 
@@ -39,6 +40,26 @@ describe('audio view data', () => {
       const { rms } = await core.call('audio.envelope', { id: vid });
       expect(rms, what).toHaveLength(ref.codes.length);
       rms.forEach((x, f) => expect(x, `${what}: frame ${f}`).toBeCloseTo(want(f), 2));
+    }
+  });
+
+  it('plays from an audio file whose time 0 is frame 0, gaps and leading audio included', async () => {
+    for (const v of (await core.call('media.list', {})).filter((x) => x.audio)) {
+      const file = await core.audioFile(v.id);
+      const pcm = execFileSync(ffmpegBin(), ['-v', 'error', '-i', file, '-ac', '1', '-ar', '16000', '-f', 's16le', '-'], { maxBuffer: 1 << 26 });
+      const samples = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2);
+      // Loudness of each 40 ms frame of the file's time.
+      const rms = (f: number) => {
+        let sum = 0;
+        for (let i = f * 640; i < (f + 1) * 640 && i < samples.length; i++) sum += (samples[i]! / 32768) ** 2;
+        return Math.sqrt(sum / 640);
+      };
+      const sounding = v.path.endsWith('gap.mkv') ? [...GAP.before, ...GAP.after] : [...TALK.loud, ...TALK.quiet];
+      for (const f of sounding) expect(rms(f), `${v.path} frame ${f}`).toBeGreaterThan(0.1);
+      for (let f = 0; f < 45; f++) {
+        if (sounding.some((x) => Math.abs(x - f) <= 1)) continue;
+        expect(rms(f), `${v.path} frame ${f}`).toBeLessThan(0.02);
+      }
     }
   });
 

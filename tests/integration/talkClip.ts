@@ -33,7 +33,7 @@ export async function makeTalkClip(dir: string, name = 'talk.mkv', lead: 'audio'
   const v = path.join(dir, `${name}.v.mkv`);
   const w = path.join(dir, `${name}.a.wav`);
   await video(v, TALK.frames);
-  const a = await run(ffmpegBin(), ['-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', `aevalsrc=${tone}:s=16000:d=2.4`, '-c:a', 'pcm_s16le', w]);
+  const a = await run(ffmpegBin(), ['-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', `aevalsrc=${tone}:s=48000:d=2.4`, '-c:a', 'pcm_s16le', w]);
   if (a.code !== 0) throw new Error(a.stderr);
   // The later stream's input is shifted on the shared clock; copied, so frames and samples stay as made.
   const out = path.join(dir, name);
@@ -58,7 +58,7 @@ export async function makeGapClip(dir: string, name = 'gap.mkv'): Promise<string
   // 10 ms audio frames, so the jump falls on a frame boundary; times before the jump are the audio's own.
   const tone = toneExpr([{ from: 0.4, to: 0.48, amp: 0.5 }, { from: 1.1, to: 1.22, amp: 0.5 }]);
   const out = path.join(dir, name);
-  const r = await run(ffmpegBin(), ['-nostdin', '-y', '-v', 'error', '-i', v, '-f', 'lavfi', '-i', `aevalsrc=${tone}:s=16000:d=2.4:n=160`,
+  const r = await run(ffmpegBin(), ['-nostdin', '-y', '-v', 'error', '-i', v, '-f', 'lavfi', '-i', `aevalsrc=${tone}:s=48000:d=2.4:n=480`,
     '-map', '0:v:0', '-map', '1:a:0', '-c:v', 'copy', '-af', 'asetpts=if(gte(T\\,1)\\,PTS+0.5/TB\\,PTS)', '-c:a', 'pcm_s16le', out]);
   if (r.code !== 0) throw new Error(r.stderr);
   return out;

@@ -18,7 +18,7 @@ import { lastErrorLine, runProcess } from './process';
 
 export const AUDIO_RATE = 16_000;
 /** Bumped when what is kept changes meaning (2: sample 0 is frame 0, gaps kept). */
-export const AUDIO_VERSION = 2;
+export const AUDIO_VERSION = 3;
 /** Samples per peak bin (4 ms). */
 export const PEAK_BIN = 64;
 /** Spectrogram: FFT size (32 ms at 16 kHz), and the bands it is shown in. */
@@ -106,7 +106,9 @@ export async function decodeAudio(
     const res = await runProcess(
       bins.ffmpeg,
       ['-nostdin', '-hide_banner', '-loglevel', 'error', '-copyts', '-i', src, '-map', '0:a:0', '-vn', '-sn', '-dn',
-        '-af', `aresample=${AUDIO_RATE}:async=1:first_pts=${firstPts}`, '-ac', '1', '-ar', String(AUDIO_RATE), '-f', 's16le', 'pipe:1'],
+        // Resampled first, then padded or trimmed to the timestamps at the new rate (first_pts counts output samples
+        // only when no rate changes in the same filter).
+        '-af', `aresample=${AUDIO_RATE},aresample=async=1:first_pts=${firstPts}`, '-ac', '1', '-f', 's16le', 'pipe:1'],
       { signal: stop.signal, timeoutMs: 6 * 3600_000, onStdout: onChunk, maxStderr: 64 * 1024 },
     ).catch((err: unknown) => {
       if (failure) return null;

@@ -53,8 +53,6 @@ export class PlayerController {
     muted: false, hasAudio: false,
   };
   private audio: HTMLAudioElement | null = null;
-  /** Audio-file time of frame 0: the audio file starts at the audio stream's own start. */
-  private audioOffset = 0;
   private listeners = new Set<Listener>();
   private canvas: HTMLCanvasElement | null = null;
   private pts: number[] = [];
@@ -97,11 +95,11 @@ export class PlayerController {
       this.set({ hasAudio: false });
       return;
     }
-    this.audioOffset = v.startTime - v.audio.startTime;
     a.preload = 'auto';
     a.src = url;
     a.muted = this.state.muted;
-    a.dataset.offset = String(this.audioOffset);
+    // The host's audio file starts at frame 0: its time is the time from frame 0.
+    a.dataset.offset = '0';
     this.set({ hasAudio: true });
   }
 
@@ -120,7 +118,7 @@ export class PlayerController {
       if (!a.paused) a.pause();
       return;
     }
-    const want = sec + this.audioOffset;
+    const want = sec;
     if (want < 0 || (Number.isFinite(a.duration) && want >= a.duration)) {
       if (!a.paused) a.pause();
       return;
