@@ -14,14 +14,12 @@ import path from 'node:path';
 import { Session } from '../electron/core/session';
 import { startWebHost } from '../electron/host/web';
 import { launchChromium } from '../tests/e2e/browser';
+import { frameIntervals, quantile } from './frameTimes';
 
 const args = process.argv.slice(2);
 const FILE = args.includes('--file') ? path.resolve(args[args.indexOf('--file') + 1]!) : null;
 
-const q = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-};
+const q = quantile;
 const median = (xs: number[]) => q(xs, 0.5);
 
 /** An hour of small pictures with AAC sound (pink noise under a wandering tone), made once. */
@@ -100,29 +98,7 @@ async function main(): Promise<void> {
     await page.addInitScript('window.__name = (f) => f;');
     await page.goto(`${host.url}&video=${item.id}&frame=0`);
     await page.waitForFunction(() => document.querySelector('[data-testid="audio-lanes"]')?.getAttribute('data-state') === 'ready', null, { timeout: 120_000 });
-    const measure = (mode: 'idle' | 'zoom') =>
-      page.evaluate(
-        (mode) =>
-          new Promise<number[]>((resolve) => {
-            const c = document.querySelector<HTMLCanvasElement>('[data-testid="timeline-canvas"]')!;
-            const r = c.getBoundingClientRect();
-            const out: number[] = [];
-            let last = 0;
-            let i = 0;
-            const tick = (t: number) => {
-              if (last) out.push(t - last);
-              last = t;
-              if (mode === 'zoom') {
-                const zoomIn = Math.floor(i / 20) % 2 === 0;
-                c.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, clientX: r.left + r.width / 2, clientY: r.top + 20, ctrlKey: true, deltaY: zoomIn ? -100 : 100 }));
-              }
-              if (++i <= 120) requestAnimationFrame(tick);
-              else resolve(out);
-            };
-            requestAnimationFrame(tick);
-          }),
-        mode,
-      );
+    const measure = (mode: 'idle' | 'pan' | 'zoom') => frameIntervals(page, mode);
     idle = await measure('idle');
     requests = 0;
     zoom = await measure('zoom');

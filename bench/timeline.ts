@@ -14,14 +14,12 @@ import path from 'node:path';
 import { Session } from '../electron/core/session';
 import { startWebHost } from '../electron/host/web';
 import { launchChromium } from '../tests/e2e/browser';
+import { frameIntervals, quantile } from './frameTimes';
 
 const args = process.argv.slice(2);
 const SEGMENTS = args.includes('--segments') ? Number(args[args.indexOf('--segments') + 1]) : 100_000;
 
-const q = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-};
+const q = quantile;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tellframe-bench-timeline-'));
@@ -60,32 +58,7 @@ async function main(): Promise<void> {
     await page.waitForSelector('[data-testid="timeline-canvas"]');
     await page.waitForSelector('[data-testid="list-window"]', { timeout: 120_000 });
     const openMs = Date.now() - t0;
-    const measure = (mode: 'idle' | 'pan' | 'zoom') =>
-      page.evaluate(
-        (mode) =>
-          new Promise<number[]>((resolve) => {
-            const c = document.querySelector<HTMLCanvasElement>('[data-testid="timeline-canvas"]')!;
-            const r = c.getBoundingClientRect();
-            const out: number[] = [];
-            let last = 0;
-            let i = 0;
-            const tick = (t: number) => {
-              if (last) out.push(t - last);
-              last = t;
-              if (mode !== 'idle') {
-                const zoomIn = Math.floor(i / 20) % 2 === 0;
-                c.dispatchEvent(new WheelEvent('wheel', {
-                  bubbles: true, cancelable: true, clientX: r.left + r.width / 2, clientY: r.top + 20,
-                  ctrlKey: mode === 'zoom', deltaY: mode === 'zoom' ? (zoomIn ? -100 : 100) : (i % 60 < 30 ? 120 : -120),
-                }));
-              }
-              if (++i <= 120) requestAnimationFrame(tick);
-              else resolve(out);
-            };
-            requestAnimationFrame(tick);
-          }),
-        mode,
-      );
+    const measure = (mode: 'idle' | 'pan' | 'zoom') => frameIntervals(page, mode);
     const idle = await measure('idle');
     const pan = await measure('pan');
     const zoom = await measure('zoom');
