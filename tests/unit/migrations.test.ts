@@ -7,6 +7,15 @@ const columns = (db: Database.Database, table: string) =>
 const tables = (db: Database.Database) =>
   (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
 
+/** One video row with the columns every schema since 002 has (as a project of that time held it); its id. */
+function oneVideo(db: Database.Database): number {
+  return Number(db.prepare(
+    `INSERT INTO media(path, sha256, size, mtime_ms, probe_json, format_name, format_start_us, stream_index, codec, pix_fmt, width, height,
+      tb_num, tb_den, frame_count, first_pts, end_pts, vfr, index_method, index_notes, imported_at)
+     VALUES ('/a.mp4', 'aa', 1, 0, '{}', 'mp4', 0, 0, 'h264', NULL, 2, 2, 1, 25, 1, 0, 1, 0, 'packets', '[]', 't')`,
+  ).run().lastInsertRowid);
+}
+
 describe('migrations', () => {
   it('are numbered 1..n without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
@@ -104,11 +113,7 @@ describe('migrations', () => {
   it('006 adds the intake custody columns, empty for videos imported before', () => {
     const db = new Database(':memory:');
     migrate(db, 5);
-    db.prepare(
-      `INSERT INTO media(path, sha256, size, mtime_ms, probe_json, format_name, format_start_us, stream_index, codec, pix_fmt, width, height,
-        tb_num, tb_den, frame_count, first_pts, end_pts, vfr, index_method, index_notes, imported_at)
-       VALUES ('/a.mp4', 'aa', 1, 0, '{}', 'mp4', 0, 0, 'h264', NULL, 2, 2, 1, 25, 1, 0, 1, 0, 'packets', '[]', 't')`,
-    ).run();
+    oneVideo(db);
     expect(migrate(db, 6)).toBe(6);
     expect(db.prepare('SELECT md5, imported_by, machine, tool_version, ffmpeg_version FROM media').get()).toEqual({
       md5: null, imported_by: null, machine: null, tool_version: null, ffmpeg_version: null,
@@ -118,11 +123,7 @@ describe('migrations', () => {
   it('007 adds the finding column, empty for annotations made before', () => {
     const db = new Database(':memory:');
     migrate(db, 6);
-    const media = Number(db.prepare(
-      `INSERT INTO media(path, sha256, size, mtime_ms, probe_json, format_name, format_start_us, stream_index, codec, pix_fmt, width, height,
-        tb_num, tb_den, frame_count, first_pts, end_pts, vfr, index_method, index_notes, imported_at)
-       VALUES ('/a.mp4', 'aa', 1, 0, '{}', 'mp4', 0, 0, 'h264', NULL, 2, 2, 1, 25, 1, 0, 1, 0, 'packets', '[]', 't')`,
-    ).run().lastInsertRowid);
+    const media = oneVideo(db);
     db.prepare(
       `INSERT INTO annotations(id, media_id, kind, label_id, start_frame, end_frame, start_pts, end_pts, attributes, note, annotator, created_at, updated_at)
        VALUES ('x', ?, 'verdict', NULL, 0, 0, 0, 1, '{}', '', 'u', 't', 't')`,
@@ -136,11 +137,7 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     db.pragma('foreign_keys = ON');
     migrate(db, 7);
-    const media = Number(db.prepare(
-      `INSERT INTO media(path, sha256, size, mtime_ms, probe_json, format_name, format_start_us, stream_index, codec, pix_fmt, width, height,
-        tb_num, tb_den, frame_count, first_pts, end_pts, vfr, index_method, index_notes, imported_at)
-       VALUES ('/a.mp4', 'aa', 1, 0, '{}', 'mp4', 0, 0, 'h264', NULL, 2, 2, 1, 25, 1, 0, 1, 0, 'packets', '[]', 't')`,
-    ).run().lastInsertRowid);
+    const media = oneVideo(db);
     expect(migrate(db, 8)).toBe(8);
     db.prepare("INSERT INTO media_analysis VALUES (?, 'frame_hashes', 't', '{}')").run(media);
     expect(() => db.prepare("INSERT INTO media_analysis VALUES (?, 'frame_hashes', 't', '{}')").run(media)).toThrow(/UNIQUE/);
