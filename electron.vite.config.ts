@@ -24,7 +24,11 @@ export default defineConfig({
       externalizeDeps: { include: ['ffmpeg-static', 'ffprobe-static'] },
       rolldownOptions: {
         // The export worker is its own entry (out/main/exportWorker.js), started by the main process.
-        input: { index: resolve(root, 'electron/main/index.ts'), exportWorker: resolve(root, 'electron/core/export/textWorker.ts') },
+        input: {
+          index: resolve(root, 'electron/main/index.ts'),
+          exportWorker: resolve(root, 'electron/core/export/textWorker.ts'),
+          faceWorker: resolve(root, 'electron/core/signals/faceWorker.ts'),
+        },
       },
     },
   },

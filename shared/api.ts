@@ -273,6 +273,47 @@ export const api = {
     input: z.object({ id: VideoId }).strict(),
     output: z.object({ rms: z.array(z.number()) }),
   },
+  /**
+   * Compute a video's face signals in the background (every frame: the face
+   * model's eye and mouth aspect ratios and face box), kept in the project;
+   * asking again while it runs follows the same job. Poll signals.status.
+   */
+  'signals.start': {
+    input: z.object({ id: VideoId }).strict(),
+    output: z.object({ jobId: z.string() }),
+  },
+  'signals.status': {
+    input: z.object({ jobId: z.string() }).strict(),
+    output: z.object({
+      jobId: z.string(),
+      state: z.enum(['running', 'done', 'cancelled', 'failed']),
+      progress: z.object({ done: z.number(), total: z.number(), what: z.string(), fraction: z.number() }).nullable(),
+      result: z.object({ frames: z.number().int() }).nullable(),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    }),
+  },
+  'signals.cancel': {
+    input: z.object({ jobId: z.string() }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  },
+  /** A video's kept face signals (per frame; null where no face was found), or null before they are computed. */
+  'signals.face': {
+    input: z.object({ id: VideoId }).strict(),
+    output: z
+      .object({
+        version: z.string(),
+        computedAt: z.string(),
+        measureWidth: z.number().int(),
+        frames: z.number().int(),
+        earRight: z.array(z.number().nullable()),
+        earLeft: z.array(z.number().nullable()),
+        mar: z.array(z.number().nullable()),
+        score: z.array(z.number().nullable()),
+        /** x, y, width, height per frame in the original's pixels. */
+        box: z.array(z.number().nullable()),
+      })
+      .nullable(),
+  },
   /** Start an evidence report of one video in the background (HTML, PDF, stills, manifest); poll report.status. */
   'report.start': {
     input: ReportOptionsSchema,

@@ -4,7 +4,7 @@ import { AnnotationSchema } from '../../shared/annotations';
 import os from 'node:os';
 import path from 'node:path';
 import { api, isMethod, isSessionMethod, type Method, type Output, type ParsedInput, type ProjectMethod } from '../../shared/api';
-import { TellframeError, toErrorInfo, type Result } from '../../shared/errors';
+import { TellframeError, toErrorInfo, type ErrorCode, type Result } from '../../shared/errors';
 import type { ImportItem, VideoSummary } from '../../shared/model';
 import { frameSeconds, ptsToSeconds, type Rational } from '../../shared/time';
 import { parseProbe } from './media/probe';
@@ -28,7 +28,10 @@ import type { ExportModel, MediaAccess } from './export/model';
 import { snapshotModel } from './export/snapshot';
 import { exportRegistry } from './export/registry';
 import { needsFrames, runExport, type ExportProgress, type ExportResult } from './export/run';
-import { defaultWorkerSpec, type WorkerSpec } from './export/pool';
+import { defaultWorkerSpec, sourceWorkerSpec, type WorkerSpec } from './export/pool';
+import { computeFaceSignals, type FaceSignalInput, type FaceSignals } from './signals/faceSignals';
+import { FACE_MODEL_VERSION } from './signals/faceModel';
+import type { FaceWorkerReply, FaceWorkerRequest } from './signals/faceWorker';
 import type { ExportOptions } from '../../shared/exportFormats';
 import { JobTable } from './jobs';
 import type { ReportOptions, ReportProgress, ReportResult } from '../../shared/report';
@@ -53,6 +56,8 @@ export interface CoreOptions {
   prewarmDecoder?: boolean;
   /** How to start an export worker (default: from the TypeScript sources via tsx; null: build on this thread). */
   exportWorker?: WorkerSpec | null;
+  /** How the face-signal worker starts (default: from the TypeScript sources via tsx; null: on this thread). */
+  faceWorker?: WorkerSpec | null;
   /** How reports are printed as PDF (default: headless Chromium; the desktop app passes Electron's printToPDF; null: none). */
   printPdf?: PdfPrinter | null;
 }
@@ -157,6 +162,7 @@ export class Core {
     this.prewarmDecoder = opts.prewarmDecoder ?? false;
     this.exportWorker = opts.exportWorker === undefined ? defaultWorkerSpec() : opts.exportWorker;
     this.printPdf = opts.printPdf === undefined ? nodePdfPrinter() : opts.printPdf;
+    this.faceWorker = opts.faceWorker === undefined ? sourceWorkerSpec(new URL('./signals/faceWorker.ts', import.meta.url)) : opts.faceWorker;
     this.annotate = new Annotator({ store, actor: () => this.actor, frames: (id) => this.frameTable(id) });
     const envMb = Number(process.env.TELLFRAME_FRAME_CACHE_MB);
     this.frames = new FrameServer(() => this.bins, {
@@ -177,6 +183,7 @@ export class Core {
     this.exportJobs.abortAll();
     this.reportJobs.abortAll();
     this.frameHashJobs.abortAll();
+    this.signalJobs.abortAll();
     this.frames.close();
     this.store.close();
   }
@@ -276,6 +283,9 @@ export class Core {
   private readonly reportJobs = new JobTable<ReportProgress, ReportResult>('report');
   private readonly frameHashJobs = new JobTable<FrameHashJob['progress'] & object, FrameHashSummary>('frame hash');
   private readonly frameHashRunning = new Map<number, string>();
+  private readonly signalJobs = new JobTable<{ done: number; total: number; what: string; fraction: number }, { frames: number }>('signals');
+  private readonly signalRunning = new Map<number, string>();
+  private readonly faceWorker: WorkerSpec | null;
   private ffmpegInfo: { version: string; configuration: string } | null = null;
   private readonly exportWorker: WorkerSpec | null;
   private readonly printPdf: PdfPrinter | null;
@@ -517,6 +527,31 @@ export class Core {
       }
       return { rms: env };
     },
+    'signals.start': async ({ id }) => {
+      const row = this.resolveVideo(id);
+      const running = this.signalRunning.get(row.id);
+      if (running && this.signalJobs.status(running).state === 'running') return { jobId: running };
+      const jobId = this.signalJobs.start(async (signal, onProgress) => {
+        const s = await this.faceSignals(row, signal, (done, total) => onProgress({ done, total, what: `Measured faces in ${done} of ${total} frames`, fraction: total ? done / total : 0 }));
+        // JSON has no NaN: frames without a face are kept as null.
+        const kept = { ...s, sha256: row.sha256, computedAt: new Date().toISOString() };
+        this.store.putAnalysis(row.id, 'face', JSON.stringify(kept, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
+        return { frames: s.frames };
+      });
+      this.signalRunning.set(row.id, jobId);
+      return { jobId };
+    },
+    'signals.status': async ({ jobId }) => this.signalJobs.status(jobId),
+    'signals.cancel': async ({ jobId }) => this.signalJobs.cancel(jobId),
+    'signals.face': async ({ id }) => {
+      const row = this.resolveVideo(id);
+      const kept = this.store.analysis(row.id, 'face');
+      if (!kept) return null;
+      const k = JSON.parse(kept.data) as { version: string; sha256: string; computedAt: string; measureWidth: number; frames: number; earRight: (number | null)[]; earLeft: (number | null)[]; mar: (number | null)[]; score: (number | null)[]; box: (number | null)[] };
+      // Signals of another model version or another file are not these.
+      if (k.version !== FACE_MODEL_VERSION || k.sha256 !== row.sha256) return null;
+      return { version: k.version, computedAt: k.computedAt, measureWidth: k.measureWidth, frames: k.frames, earRight: k.earRight, earLeft: k.earLeft, mar: k.mar, score: k.score, box: k.box };
+    },
     'report.start': async (options) => ({ jobId: this.reportJobs.start((signal, onProgress) => this.reportRun(options, { signal, onProgress })) }),
     'report.status': async ({ jobId }) => this.reportJobs.status(jobId),
     'report.cancel': async ({ jobId }) => this.reportJobs.cancel(jobId),
@@ -626,6 +661,40 @@ export class Core {
       return this.audioPeaks(row, true);
     }
     return a;
+  }
+
+  /**
+   * A video's face signals, computed on the face worker (or on this thread
+   * without one); a cancel stops its ffmpeg and model.
+   */
+  private faceSignals(row: MediaRow, signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<FaceSignals> {
+    const input: FaceSignalInput = { ffmpeg: this.bins.ffmpeg, path: row.path, streamIndex: row.stream_index, width: row.width, height: row.height, pts: this.frameTable(row.id).pts };
+    if (!this.faceWorker) return computeFaceSignals(input, { signal, onProgress });
+    const worker = this.faceWorker.start();
+    return new Promise<FaceSignals>((resolve, reject) => {
+      const onAbort = () => worker.postMessage({ abort: true } satisfies FaceWorkerRequest);
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = () => {
+        signal.removeEventListener('abort', onAbort);
+        void worker.terminate();
+      };
+      worker.on('message', (m: FaceWorkerReply) => {
+        if ('progress' in m) onProgress(m.progress.done, m.progress.total);
+        else if ('result' in m) {
+          done();
+          resolve(m.result);
+        } else {
+          done();
+          reject(new TellframeError(m.error.code as ErrorCode, m.error.message));
+        }
+      });
+      worker.on('error', (err) => {
+        done();
+        reject(new TellframeError('INTERNAL', `The face worker failed: ${err.message}`));
+      });
+      worker.postMessage({ run: input } satisfies FaceWorkerRequest);
+      if (signal.aborted) onAbort();
+    });
   }
 
   /** The forensics summary: from the stored probe and index, and the frame hashes when they were computed. */

@@ -1,7 +1,7 @@
 import type { Core } from '../../electron/core/api';
 import type { Output } from '../../shared/api';
 
-type StatusMethod = 'report.status' | 'export.status' | 'framehash.status';
+type StatusMethod = 'report.status' | 'export.status' | 'framehash.status' | 'signals.status';
 
 /** Poll a background job until it is no longer running; its last state. */
 export async function untilDone<M extends StatusMethod>(core: Core, method: M, jobId: string): Promise<Output<M>> {

@@ -23,6 +23,11 @@ export interface WorkerSpec {
  * and the formats are built on the calling thread.
  */
 export function defaultWorkerSpec(): WorkerSpec | null {
+  return sourceWorkerSpec(new URL('./textWorker.ts', import.meta.url));
+}
+
+/** A worker running a TypeScript module of the sources through tsx, or null in a bundled build (see defaultWorkerSpec). */
+export function sourceWorkerSpec(target: URL): WorkerSpec | null {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return null;
   let api: string;
@@ -32,7 +37,6 @@ export function defaultWorkerSpec(): WorkerSpec | null {
   } catch {
     return null;
   }
-  const target = new URL('./textWorker.ts', here);
   if (!existsSync(api) || !existsSync(fileURLToPath(target))) return null;
   const code = `import(${JSON.stringify(pathToFileURL(api).href)}).then((m) => { m.register(); return import(${JSON.stringify(target.href)}); });`;
   return { start: () => new Worker(code, { eval: true }) };
