@@ -282,9 +282,7 @@ export class Core {
   private readonly exportJobs = new JobTable<ExportProgress, ExportResult>('export');
   private readonly reportJobs = new JobTable<ReportProgress, ReportResult>('report');
   private readonly frameHashJobs = new JobTable<FrameHashJob['progress'] & object, FrameHashSummary>('frame hash');
-  private readonly frameHashRunning = new Map<number, string>();
   private readonly signalJobs = new JobTable<{ done: number; total: number; what: string; fraction: number }, { frames: number }>('signals');
-  private readonly signalRunning = new Map<number, string>();
   private readonly faceWorker: WorkerSpec | null;
   private ffmpegInfo: { version: string; configuration: string } | null = null;
   private readonly exportWorker: WorkerSpec | null;
@@ -460,12 +458,7 @@ export class Core {
     'media.forensics': async ({ id }) => this.forensicsOf(this.resolveVideo(id)),
     'framehash.start': async ({ id }) => {
       const row = this.resolveVideo(id);
-      // One full decode per video at a time: asking again follows the one under way.
-      const running = this.frameHashRunning.get(row.id);
-      if (running && this.frameHashJobs.status(running).state === 'running') return { jobId: running };
-      const jobId = this.frameHashJobs.start((signal, onProgress) => this.hashAllFrames(row, signal, onProgress));
-      this.frameHashRunning.set(row.id, jobId);
-      return { jobId };
+      return { jobId: this.frameHashJobs.startFor(row.id, (signal, onProgress) => this.hashAllFrames(row, signal, onProgress)) };
     },
     'framehash.status': async ({ jobId }) => this.frameHashJobs.status(jobId),
     'framehash.cancel': async ({ jobId }) => this.frameHashJobs.cancel(jobId),
@@ -529,16 +522,13 @@ export class Core {
     },
     'signals.start': async ({ id }) => {
       const row = this.resolveVideo(id);
-      const running = this.signalRunning.get(row.id);
-      if (running && this.signalJobs.status(running).state === 'running') return { jobId: running };
-      const jobId = this.signalJobs.start(async (signal, onProgress) => {
+      const jobId = this.signalJobs.startFor(row.id, async (signal, onProgress) => {
         const s = await this.faceSignals(row, signal, (done, total) => onProgress({ done, total, what: `Measured faces in ${done} of ${total} frames`, fraction: total ? done / total : 0 }));
         // JSON has no NaN: frames without a face are kept as null.
         const kept = { ...s, sha256: row.sha256, computedAt: new Date().toISOString() };
         this.store.putAnalysis(row.id, 'face', JSON.stringify(kept, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
         return { frames: s.frames };
       });
-      this.signalRunning.set(row.id, jobId);
       return { jobId };
     },
     'signals.status': async ({ jobId }) => this.signalJobs.status(jobId),

@@ -16,6 +16,7 @@ export interface JobState<P, R> {
  */
 export class JobTable<P, R> {
   private readonly jobs = new Map<string, { state: JobState<P, R>; ac: AbortController; endedAt: number | null }>();
+  private readonly byKey = new Map<string | number, string>();
 
   /** `what` names the kind in errors: "No export job …". */
   constructor(private readonly what: string) {}
@@ -35,6 +36,19 @@ export class JobTable<P, R> {
         },
       )
       .finally(() => (job.endedAt = Date.now()));
+    return jobId;
+  }
+
+  /**
+   * Start a job for `key` unless one for it is still running, whose id is
+   * then returned: one full decode of a video at a time, however often it is
+   * asked for.
+   */
+  startFor(key: string | number, run: (signal: AbortSignal, progress: (p: P) => void) => Promise<R>): string {
+    const running = this.byKey.get(key);
+    if (running && this.jobs.get(running)?.state.state === 'running') return running;
+    const jobId = this.start(run);
+    this.byKey.set(key, jobId);
     return jobId;
   }
 
