@@ -65,18 +65,25 @@ export async function computeFaceSignals(
     if (f) seen.push(f.pts);
   });
   const frameBytes = w * h * 3;
-  let buf: Buffer = Buffer.alloc(0);
+  // One picture's bytes, filled from the pipe's chunks as they come (no concatenation per chunk).
+  const frame = Buffer.alloc(frameBytes);
+  let have = 0;
   let i = 0;
   try {
     for await (const chunk of proc.child.stdout! as AsyncIterable<Buffer>) {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-      while (buf.length >= frameBytes) {
+      for (let off = 0; off < chunk.length; ) {
+        const n0 = Math.min(chunk.length - off, frameBytes - have);
+        chunk.copy(frame, have, off, off + n0);
+        have += n0;
+        off += n0;
+        if (have < frameBytes) break;
+        have = 0;
         if (i >= n) throw new TellframeError('FRAME_MISMATCH', `ffmpeg decoded more frames than the project's index has (${n}).`);
         // showinfo speaks of a picture before ffmpeg writes it; its line is in unless stderr lags, which the final check catches.
         if (seen[i] !== undefined && seen[i] !== input.pts[i]) {
           throw new TellframeError('FRAME_MISMATCH', `Frame ${i}: ffmpeg decoded pts ${seen[i]}, the project's index has ${input.pts[i]}.`);
         }
-        const m = await model.measure(buf.subarray(0, frameBytes), w, h);
+        const m = await model.measure(frame, w, h);
         if (m) {
           out.earRight[i] = m.earRight;
           out.earLeft[i] = m.earLeft;
@@ -84,7 +91,6 @@ export async function computeFaceSignals(
           out.score[i] = m.score;
           for (let k = 0; k < 4; k++) out.box[i * 4 + k] = m.box[k]! * scale;
         }
-        buf = buf.subarray(frameBytes);
         i++;
         if (i % 10 === 0) opts.onProgress?.(i, n);
       }
