@@ -4,6 +4,7 @@ import { EXPORT_FORMATS, EXPORT_FORMAT_TITLES, FRAME_FORMATS, ExportOptionsSchem
 import { PathField } from '../import/PathField';
 import { useEscape } from '../useEscape';
 import { firstIssue, useJob } from '../useJob';
+import { JobPanel } from '../JobPanel';
 
 /**
  * Export: formats, which videos, the destination folder, a dataset split and
@@ -144,21 +145,14 @@ export function ExportDialog(props: { client: TellframeClient; home: string; vid
         ) : null}
         {error ? <p className="error" role="alert">{error}</p> : null}
         {job ? (
-          <div className="job" data-testid="export-job" data-state={job.state}>
-            <progress max={1} value={job.state === 'done' ? 1 : (p?.fraction ?? 0)} aria-label="Export progress" />
-            <div className="muted">
-              {job.state === 'running'
-                ? p
-                  ? `${p.step}: ${p.what}${p.total > 1 ? ` (${p.done} of ${p.total})` : ''}`
-                  : 'Starting…'
-                : job.state === 'done' && job.result
-                  ? `Wrote ${job.result.files} files (${job.result.videos} videos, ${job.result.annotations} annotations) to ${job.result.out}. MANIFEST.sha256: ${job.result.manifestSha256.slice(0, 16)}…`
-                  : job.state === 'cancelled'
-                    ? 'Cancelled: nothing was written.'
-                    : 'Failed: nothing was written.'}
-            </div>
-            {job.error && job.state === 'failed' ? <p className="error" role="alert">{job.error.message}</p> : null}
-          </div>
+          <JobPanel
+            job={job}
+            label="Export progress"
+            testId="export-job"
+            running={p ? `${p.step}: ${p.what}${p.total > 1 ? ` (${p.done} of ${p.total})` : ''}` : 'Starting…'}
+            done={job.result ? `Wrote ${job.result.files} files (${job.result.videos} videos, ${job.result.annotations} annotations) to ${job.result.out}. MANIFEST.sha256: ${job.result.manifestSha256.slice(0, 16)}…` : ''}
+            ended={{ cancelled: 'Cancelled: nothing was written.', failed: 'Failed: nothing was written.' }}
+          />
         ) : null}
         <div className="buttons">
           {running ? (

@@ -4,6 +4,7 @@ import type { Forensics, ForensicsFlag, FrameHashSummary } from '../../../shared
 import type { VideoSummary } from '../../../shared/model';
 import { useEscape } from '../useEscape';
 import { useJob } from '../useJob';
+import { JobPanel } from '../JobPanel';
 
 const fmt = (n: number | null, digits = 3) => (n === null ? '—' : n.toFixed(digits));
 const tags = (t: Record<string, string>) => Object.entries(t).map(([k, v]) => `${k}=${v}`).join('; ') || '—';
@@ -152,11 +153,7 @@ function FrameHashes(props: { client: TellframeClient; videoId: number; kept: Fr
         </p>
       ) : null}
       {job && job.state !== 'done' ? (
-        <div className="job" data-state={job.state}>
-          <progress max={1} value={job.progress?.fraction ?? 0} aria-label="Hashing progress" />
-          <span className="muted">{job.state === 'running' ? (job.progress?.what ?? 'Starting…') : job.state === 'cancelled' ? 'Cancelled.' : 'Failed.'}</span>
-          {job.error && job.state === 'failed' ? <p className="error" role="alert">{job.error.message}</p> : null}
-        </div>
+        <JobPanel job={job} label="Hashing progress" running={job.progress?.what ?? 'Starting…'} done="" ended={{ cancelled: 'Cancelled.', failed: 'Failed.' }} />
       ) : null}
       {error ? <p className="error" role="alert">{error}</p> : null}
       {running ? (

@@ -5,6 +5,7 @@ import { ReportOptionsSchema } from '../../../shared/report';
 import { PathField } from '../import/PathField';
 import { useEscape } from '../useEscape';
 import { firstIssue, useJob } from '../useJob';
+import { JobPanel } from '../JobPanel';
 
 function baseName(p: string): string {
   return p.split(/[\\/]/).pop() ?? p;
@@ -84,22 +85,18 @@ export function ReportDialog(props: { client: TellframeClient; home: string; vid
         </fieldset>
         {error ? <p className="error" role="alert">{error}</p> : null}
         {job ? (
-          <div className="job" data-testid="report-job" data-state={job.state}>
-            <progress max={1} value={job.state === 'done' ? 1 : (p?.fraction ?? 0)} aria-label="Report progress" />
-            <div className="muted">
-              {job.state === 'running'
-                ? (p?.what ?? 'Starting…')
-                : job.state === 'done' && r
-                  ? `Wrote ${r.html}${r.pdf ? ` and ${r.pdf}` : ''} (${r.findings} finding${r.findings === 1 ? '' : 's'}, ${r.stills} still${r.stills === 1 ? '' : 's'}). Audit head ${r.auditHead.slice(0, 16)}…`
-                  : job.state === 'cancelled'
-                    ? 'Cancelled: nothing was written.'
-                    : 'Failed: nothing was written.'}
-            </div>
+          <JobPanel
+            job={job}
+            label="Report progress"
+            testId="report-job"
+            running={p?.what ?? 'Starting…'}
+            done={r ? `Wrote ${r.html}${r.pdf ? ` and ${r.pdf}` : ''} (${r.findings} finding${r.findings === 1 ? '' : 's'}, ${r.stills} still${r.stills === 1 ? '' : 's'}). Audit head ${r.auditHead.slice(0, 16)}…` : ''}
+            ended={{ cancelled: 'Cancelled: nothing was written.', failed: 'Failed: nothing was written.' }}
+          >
             {r && (r.media !== 'ok' || !r.auditOk) ? (
               <p className="error" role="alert">The integrity check failed (file {r.media}, history {r.auditOk ? 'intact' : 'broken'}); the report says so at its top.</p>
             ) : null}
-            {job.error && job.state === 'failed' ? <p className="error" role="alert">{job.error.message}</p> : null}
-          </div>
+          </JobPanel>
         ) : null}
         <div className="buttons">
           {running ? (
