@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Output, TellframeClient } from '../../../shared/api';
 import type { VideoSummary } from '../../../shared/model';
 import type { View } from '../annotate/Timeline';
@@ -67,8 +67,7 @@ export function AudioLanes({ client, player, video, view, width, current }: {
   // The view wanted now, and whether a request is out: one at a time, the next one for the newest view.
   const wanted = useRef<{ key: string; edges: number[] } | null>(null);
   const busy = useRef(false);
-  // Redraw when the frame index (pts) arrives.
-  useSyncExternalStore(player.subscribe, player.getState);
+  // The panel that holds these lanes follows the player, so they render again when the frame index (pts) arrives.
   const ptsReady = player.framePts.length === video.frameCount;
 
   useEffect(() => {
