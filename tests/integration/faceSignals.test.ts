@@ -84,6 +84,12 @@ describe('face signals', () => {
     } finally {
       fresh.close();
     }
+    // Signals kept by another model version are not these: computed again when asked for.
+    const kept = core.store.analysis(id, 'face')!;
+    core.store.putAnalysis(id, 'face', kept.data.replace(f.version, 'older-model/0'));
+    expect(await core.call('signals.face', { id })).toBeNull();
+    core.store.putAnalysis(id, 'face', kept.data);
+    expect(await core.call('signals.face', { id })).toEqual(f);
   }, 120_000);
 
   it('stops at the first frame whose pts is not the stored one, and a cancel keeps nothing', async () => {
