@@ -94,6 +94,23 @@ export const FindingSchema = z
   .strict();
 export type Finding = z.infer<typeof FindingSchema>;
 
+/**
+ * Where an annotation made from a detection-signal candidate came from: the
+ * signal, the signals' version (model and measures), the parameters the
+ * candidate was derived with, its id, and what it measured and said.
+ */
+export const ProvenanceSchema = z
+  .object({
+    signal: z.string().max(64),
+    version: z.string().max(200),
+    candidate: z.string().max(200),
+    params: z.record(z.string().max(64), z.number().finite()),
+    value: z.number().finite(),
+    text: z.string().max(1000),
+  })
+  .strict();
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
 /** An annotation as the core returns it. */
 export const AnnotationSchema = z.object({
   id: z.string(),
@@ -117,6 +134,8 @@ export const AnnotationSchema = z.object({
   source: z.string().optional(),
   /** Present when the annotation is marked as a finding. */
   finding: FindingSchema.optional(),
+  /** Present when the annotation was made from a detection-signal candidate. */
+  provenance: ProvenanceSchema.optional(),
 });
 export type Annotation = z.infer<typeof AnnotationSchema>;
 

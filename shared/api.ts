@@ -16,6 +16,7 @@ import { NativeExportSchema } from './nativeJson';
 import { ExportJobSchema, ExportOptionsSchema, IMPORT_FORMATS } from './exportFormats';
 import { ForensicsSchema, FrameHashJobSchema } from './forensics';
 import { ReportJobSchema, ReportOptionsSchema } from './report';
+import { CandidateParamsSchema, KeptSignalsSchema, SignalViewSchema } from './candidates';
 
 /**
  * The one contract between the UI and the core, used by every host: Electron
@@ -296,23 +297,33 @@ export const api = {
     input: z.object({ jobId: z.string() }).strict(),
     output: z.object({ cancelled: z.boolean() }),
   },
-  /** A video's kept face signals (per frame; null where no face was found), or null before they are computed. */
+  /** A video's kept signals (per frame; null where no face was found), or null before they are computed with this version and settings. */
   'signals.face': {
     input: z.object({ id: VideoId }).strict(),
-    output: z
-      .object({
-        version: z.string(),
-        computedAt: z.string(),
-        measureWidth: z.number().int(),
-        frames: z.number().int(),
-        earRight: z.array(z.number().nullable()),
-        earLeft: z.array(z.number().nullable()),
-        mar: z.array(z.number().nullable()),
-        score: z.array(z.number().nullable()),
-        /** x, y, width, height per frame in the original's pixels. */
-        box: z.array(z.number().nullable()),
-      })
-      .nullable(),
+    output: KeptSignalsSchema.nullable(),
+  },
+  /**
+   * A video's signals as the page shows them: plot lanes per frame, blinks,
+   * the mouth–audio lag, and candidates (derived with `params`, defaults for
+   * any left out) each with the decision taken on it; null before the
+   * signals are computed (signals.start).
+   */
+  'signals.view': {
+    input: z.object({ id: VideoId, params: CandidateParamsSchema.optional() }).strict(),
+    output: SignalViewSchema.nullable(),
+  },
+  /**
+   * Decide on a candidate (derived again from the kept signals with
+   * `params`): accept makes the annotation of its label over its frames
+   * keeping its provenance; dismiss records that it was looked at and let
+   * go; reopen forgets a decision (an accepted candidate's annotation stays).
+   * One undoable, audited change.
+   */
+  'signals.decide': {
+    input: z
+      .object({ id: VideoId, candidate: z.string().min(1).max(200), decision: z.enum(['accept', 'dismiss', 'reopen']), params: CandidateParamsSchema.optional(), label: LabelId.optional() })
+      .strict(),
+    output: z.object({ annotation: AnnotationSchema.nullable() }),
   },
   /** Start an evidence report of one video in the background (HTML, PDF, stills, manifest); poll report.status. */
   'report.start': {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ANNOTATION_KINDS, AttributeDefSchema, FindingSchema, AttributesSchema, ID_PATTERN, PointSchema, SHAPES, VerdictSchema } from './annotations';
+import { ANNOTATION_KINDS, AttributeDefSchema, FindingSchema, AttributesSchema, ProvenanceSchema, ID_PATTERN, PointSchema, SHAPES, VerdictSchema } from './annotations';
 import { RationalSchema } from './model';
 
 /**
@@ -62,6 +62,8 @@ export const NativeAnnotationSchema = z
     source: z.string().max(4096).optional(),
     /** Present when the annotation is a finding: status, the analyst's statement, and the frame its stills show. */
     finding: FindingSchema.optional(),
+    /** Present when the annotation was made from a detection-signal candidate: signal, version, parameters, candidate. */
+    provenance: ProvenanceSchema.optional(),
   })
   .strict();
 export type NativeAnnotation = z.infer<typeof NativeAnnotationSchema>;

@@ -29,7 +29,8 @@ import { snapshotModel } from './export/snapshot';
 import { exportRegistry } from './export/registry';
 import { needsFrames, runExport, type ExportProgress, type ExportResult } from './export/run';
 import { defaultWorkerSpec, sourceWorkerSpec, type WorkerSpec } from './export/pool';
-import { computeFaceSignals, type FaceSignalInput, type FaceSignals } from './signals/faceSignals';
+import { computeFaceSignals, SIGNAL_PARAMS, type FaceSignalInput, type FaceSignals } from './signals/faceSignals';
+import { DEFAULT_CANDIDATE_PARAMS, deriveSignals, KeptSignalsSchema, type CandidateParams, type KeptSignals } from '../../shared/candidates';
 import { FACE_MODEL_VERSION } from './signals/faceModel';
 import type { FaceWorkerReply, FaceWorkerRequest } from './signals/faceWorker';
 import type { ExportOptions } from '../../shared/exportFormats';
@@ -503,44 +504,48 @@ export class Core {
       const { min, max } = peaksIn(a, edges);
       return { min, max, spectrogram: spectrogram ? Buffer.from(spectrogramIn(row.sha256, a.samples, edges)).toString('base64') : null };
     },
-    'audio.envelope': async ({ id }) => {
-      const row = this.resolveVideo(id);
-      const a = await this.audioPeaks(row);
-      if (!a) return { rms: [] };
-      let env = this.envelopes.get(row.sha256);
-      if (!env) {
-        // Each frame's interval on the audio clock (time from frame 0), from the stored pts; the last ends at the video's end.
-        const t = this.frameTable(row.id);
-        const tb = { num: row.tb_num, den: row.tb_den };
-        const starts = t.pts.map((p) => ptsToSeconds(p - row.first_pts, tb));
-        starts.push(ptsToSeconds(row.end_pts - row.first_pts, tb));
-        env = (await frameEnvelope(row.sha256, a.samples, starts)).map((v) => Math.round(v * 1e5) / 1e5);
-        this.envelopes.set(row.sha256, env);
-        if (this.envelopes.size > 16) this.envelopes.delete(this.envelopes.keys().next().value!);
-      }
-      return { rms: env };
-    },
+    'audio.envelope': async ({ id }) => ({ rms: await this.envelopeOf(this.resolveVideo(id)) }),
     'signals.start': async ({ id }) => {
       const row = this.resolveVideo(id);
       const jobId = this.signalJobs.startFor(row.id, async (signal, onProgress) => {
-        const s = await this.faceSignals(row, signal, (done, total) => onProgress({ done, total, what: `Measured faces in ${done} of ${total} frames`, fraction: total ? done / total : 0 }));
-        // JSON has no NaN: frames without a face are kept as null.
-        const kept = { ...s, sha256: row.sha256, computedAt: new Date().toISOString() };
-        this.store.putAnalysis(row.id, 'face', JSON.stringify(kept, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
-        return { frames: s.frames };
+        const k = await this.measureSignals(row, { signal, onProgress: (done, total) => onProgress({ done, total, what: `Measured faces in ${done} of ${total} frames`, fraction: total ? done / total : 0 }) });
+        return { frames: k.frames };
       });
       return { jobId };
     },
     'signals.status': async ({ jobId }) => this.signalJobs.status(jobId),
     'signals.cancel': async ({ jobId }) => this.signalJobs.cancel(jobId),
-    'signals.face': async ({ id }) => {
+    'signals.face': async ({ id }) => this.keptSignals(this.resolveVideo(id)),
+    'signals.view': async ({ id, params }) => {
       const row = this.resolveVideo(id);
-      const kept = this.store.analysis(row.id, 'face');
-      if (!kept) return null;
-      const k = JSON.parse(kept.data) as { version: string; sha256: string; computedAt: string; measureWidth: number; frames: number; earRight: (number | null)[]; earLeft: (number | null)[]; mar: (number | null)[]; score: (number | null)[]; box: (number | null)[] };
-      // Signals of another model version or another file are not these.
-      if (k.version !== FACE_MODEL_VERSION || k.sha256 !== row.sha256) return null;
-      return { version: k.version, computedAt: k.computedAt, measureWidth: k.measureWidth, frames: k.frames, earRight: k.earRight, earLeft: k.earLeft, mar: k.mar, score: k.score, box: k.box };
+      const k = this.keptSignals(row);
+      if (!k) return null;
+      const p = params ?? DEFAULT_CANDIDATE_PARAMS;
+      const d = await this.derivedSignals(row, k, p);
+      const decisions = this.annotate.decisions(row.id);
+      return {
+        version: k.version, computedAt: k.computedAt, frames: k.frames, params: p, lanes: d.lanes, blinks: d.blinks, blinkRate: d.blinkRate, faceSeconds: d.faceSeconds, lipSync: d.lipSync,
+        candidates: d.candidates.map((c) => {
+          const x = decisions.get(c.id);
+          return { ...c, decision: x ? { decision: x.decision, annotationId: x.annotation_id, annotationExists: x.exists, actor: x.actor, at: x.at } : null };
+        }),
+      };
+    },
+    'signals.decide': async ({ id, candidate, decision, params, label }) => {
+      const row = this.resolveVideo(id);
+      if (decision !== 'accept') {
+        this.annotate.decideCandidate(row.id, candidate, decision);
+        return { annotation: null };
+      }
+      const k = this.keptSignals(row);
+      if (!k) throw new TellframeError('NOT_FOUND', 'This video has no signals yet: compute them first.');
+      const p = params ?? DEFAULT_CANDIDATE_PARAMS;
+      const c = (await this.derivedSignals(row, k, p)).candidates.find((x) => x.id === candidate);
+      if (!c) throw new TellframeError('NOT_FOUND', `No candidate ${candidate} in this video's signals with these parameters.`);
+      const annotation = this.annotate.acceptCandidate(row.id, { ...c, label: label ?? c.label }, {
+        signal: c.signal, version: k.version, candidate: c.id, params: { ...k.params, ...c.params }, value: c.value, text: c.text,
+      });
+      return { annotation };
     },
     'report.start': async (options) => ({ jobId: this.reportJobs.start((signal, onProgress) => this.reportRun(options, { signal, onProgress })) }),
     'report.status': async ({ jobId }) => this.reportJobs.status(jobId),
@@ -651,6 +656,79 @@ export class Core {
       return this.audioPeaks(row, true);
     }
     return a;
+  }
+
+  /** Each frame's loudness (RMS over the frame's own pts interval on the audio clock); empty without audio. */
+  private async envelopeOf(row: MediaRow): Promise<number[]> {
+    const a = await this.audioPeaks(row);
+    if (!a) return [];
+    let env = this.envelopes.get(row.sha256);
+    if (!env) {
+      // The audio clock is time from frame 0; the last frame ends at the video's end.
+      env = (await frameEnvelope(row.sha256, a.samples, this.frameTimes(row))).map((v) => Math.round(v * 1e5) / 1e5);
+      this.envelopes.set(row.sha256, env);
+      if (this.envelopes.size > 16) this.envelopes.delete(this.envelopes.keys().next().value!);
+    }
+    return env;
+  }
+
+  /** Each frame's start in seconds from frame 0, from the stored pts, and the end of the last frame. */
+  private frameTimes(row: MediaRow): number[] {
+    const t = this.frameTable(row.id);
+    const tb = { num: row.tb_num, den: row.tb_den };
+    const times = t.pts.map((p) => ptsToSeconds(p - row.first_pts, tb));
+    times.push(ptsToSeconds(row.end_pts - row.first_pts, tb));
+    return times;
+  }
+
+  /** Lanes and candidates of kept signals (with the audio's per-frame loudness when there is audio). */
+  private async derivedSignals(row: MediaRow, k: KeptSignals, p: CandidateParams) {
+    return deriveSignals(k, this.frameTimes(row), await this.envelopeOf(row), p);
+  }
+
+  /**
+   * A video's kept signals, if they were measured from the file it has now,
+   * with this model version and these settings (otherwise they are as good
+   * as none and are measured again).
+   */
+  keptSignals(row: MediaRow): KeptSignals | null {
+    const kept = this.store.analysis(row.id, 'face');
+    if (!kept) return null;
+    const parsed = KeptSignalsSchema.safeParse(JSON.parse(kept.data));
+    if (!parsed.success) return null;
+    const k = parsed.data;
+    return k.version === FACE_MODEL_VERSION && sameParams(k.params, SIGNAL_PARAMS) && k.sha256 === row.sha256 && k.frames === row.frame_count ? k : null;
+  }
+
+  /** Measure a video's signals (on the face worker) and keep them in the project. */
+  async measureSignals(row: MediaRow, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<KeptSignals> {
+    const s = await this.faceSignals(row, opts.signal ?? new AbortController().signal, opts.onProgress ?? (() => {}));
+    // JSON has no NaN: frames without a face are kept as null.
+    const kept = KeptSignalsSchema.parse(JSON.parse(JSON.stringify({ ...s, sha256: row.sha256, computedAt: new Date().toISOString() }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))));
+    this.store.putAnalysis(row.id, 'face', JSON.stringify(kept));
+    return kept;
+  }
+
+  /**
+   * Keep signals measured elsewhere (`tellframe signals --save` on another
+   * machine) for the video with the same SHA-256; refused when they were
+   * measured with another version or settings, or do not fit its frames.
+   */
+  mergeSignals(data: unknown, where: string): { videoId: number; sha256: string } {
+    const parsed = KeptSignalsSchema.safeParse(data);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0]!;
+      throw new TellframeError('BAD_INPUT', `${where}: ${first.path.join('.') || 'file'}: ${first.message}.`);
+    }
+    const k = parsed.data;
+    const row = this.store.mediaBySha(k.sha256);
+    if (!row) throw new TellframeError('NOT_FOUND', `${where}: no video with SHA-256 ${k.sha256} in this project.`);
+    if (k.version !== FACE_MODEL_VERSION || !sameParams(k.params, SIGNAL_PARAMS)) {
+      throw new TellframeError('BAD_INPUT', `${where}: measured with ${k.version} ${JSON.stringify(k.params)}; this Tellframe measures with ${FACE_MODEL_VERSION} ${JSON.stringify(SIGNAL_PARAMS)}.`);
+    }
+    if (k.frames !== row.frame_count) throw new TellframeError('FRAME_MISMATCH', `${where}: ${k.frames} frames, the project's index of video ${row.id} has ${row.frame_count}.`);
+    this.store.putAnalysis(row.id, 'face', JSON.stringify(k));
+    return { videoId: row.id, sha256: k.sha256 };
   }
 
   /**
@@ -847,4 +925,11 @@ export const TOOL_VERSION: string = pkg.version;
 
 export function defaultActor(): string {
   return process.env.TELLFRAME_USER || process.env.USER || process.env.USERNAME || 'unknown';
+}
+
+/** Whether two settings objects hold the same values. */
+function sameParams(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+  const ka = Object.keys(a).sort();
+  const kb = Object.keys(b).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
 }

@@ -145,6 +145,27 @@ describe('migrations', () => {
     expect(db.prepare('SELECT count(*) AS n FROM media_analysis').get()).toEqual({ n: 0 });
   });
 
+  it('009 adds provenance (empty for annotations made before) and candidate decisions, one per video and candidate', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, 8);
+    const media = oneVideo(db);
+    db.prepare(
+      `INSERT INTO annotations(id, media_id, kind, label_id, start_frame, end_frame, start_pts, end_pts, attributes, note, annotator, created_at, updated_at)
+       VALUES ('x', ?, 'verdict', NULL, 0, 0, 0, 1, '{}', '', 'u', 't', 't')`,
+    ).run(media);
+    expect(columns(db, 'annotations')).not.toContain('provenance');
+    expect(migrate(db, 9)).toBe(9);
+    expect(db.prepare("SELECT provenance FROM annotations WHERE id = 'x'").get()).toEqual({ provenance: null });
+    const put = db.prepare("INSERT INTO candidate_decisions VALUES (?, 'blink:0-9', ?, NULL, 'u', 't')");
+    put.run(media, 'dismissed');
+    expect(() => put.run(media, 'accepted')).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO candidate_decisions VALUES (?, 'c', 'maybe', NULL, 'u', 't')").run(media)).toThrow(/CHECK/);
+    db.prepare('DELETE FROM annotations').run();
+    db.prepare('DELETE FROM media WHERE id = ?').run(media);
+    expect(db.prepare('SELECT count(*) AS n FROM candidate_decisions').get()).toEqual({ n: 0 });
+  });
+
   it('refuses a project written by a newer schema, and re-running is a no-op', () => {
     const db = new Database(':memory:');
     expect(migrate(db)).toBe(SCHEMA_VERSION);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   checkAttributes, DEFAULT_ATTRIBUTES, ID_PATTERN, KeyframeSchema, normaliseKeyframes, trackRange,
   type Annotation, type AnnotationKind, type AttributeDef, type Attributes, type HistoryState,
-  type Finding, type Keyframe, type ParsedAnnotationPatch, type ParsedNewAnnotation, type Verdict,
+  type Finding, type Keyframe, type Provenance, type ParsedAnnotationPatch, type ParsedNewAnnotation, type Verdict,
 } from '../../../shared/annotations';
 import { TellframeError } from '../../../shared/errors';
 import type { Label } from '../../../shared/model';
@@ -32,13 +32,28 @@ export interface AnnotationRow {
   source: string | null;
   /** JSON of a Finding when the annotation is one, else null (migration 007). */
   finding: string | null;
+  /** JSON of a Provenance when made from a signal candidate, else null (migration 009). */
+  provenance: string | null;
+}
+
+/** A decision on a signal candidate as SQLite holds it (migration 009). */
+export interface DecisionRow {
+  media_id: number;
+  candidate: string;
+  decision: 'accepted' | 'dismissed';
+  annotation_id: string | null;
+  actor: string;
+  at: string;
 }
 
 /**
  * One step of a change, as undo history keeps it: the whole row an
  * annotation or label has afterwards, or null when it is gone.
  */
-export type Op = { t: 'annotation'; id: string; videoId: number; row: AnnotationRow | null } | { t: 'label'; id: string; row: LabelRow | null };
+export type Op =
+  | { t: 'annotation'; id: string; videoId: number; row: AnnotationRow | null }
+  | { t: 'label'; id: string; row: LabelRow | null }
+  | { t: 'decision'; id: string; videoId: number; row: DecisionRow | null };
 
 export function annotationFromRow(r: AnnotationRow): Annotation {
   const a: Annotation = {
@@ -51,6 +66,7 @@ export function annotationFromRow(r: AnnotationRow): Annotation {
   if (r.kind === 'region_track' && r.data) a.keyframes = (JSON.parse(r.data) as { keyframes: Keyframe[] }).keyframes;
   if (r.kind === 'verdict' && r.data) a.verdict = JSON.parse(r.data) as Verdict;
   if (r.finding) a.finding = JSON.parse(r.finding) as Finding;
+  if (r.provenance) a.provenance = JSON.parse(r.provenance) as Provenance;
   return a;
 }
 
@@ -89,9 +105,9 @@ export class Annotator {
       byMedia: db.prepare('SELECT * FROM annotations WHERE media_id = ? ORDER BY start_frame, end_frame, created_at, id'),
       put: db.prepare(
         `INSERT OR REPLACE INTO annotations(id, media_id, kind, label_id, start_frame, end_frame, start_pts, end_pts, attributes, note,
-           annotator, created_at, updated_at, data, source, finding)
+           annotator, created_at, updated_at, data, source, finding, provenance)
          VALUES (@id, @media_id, @kind, @label_id, @start_frame, @end_frame, @start_pts, @end_pts, @attributes, @note, @annotator,
-           @created_at, @updated_at, @data, @source, @finding)`,
+           @created_at, @updated_at, @data, @source, @finding, @provenance)`,
       ),
       del: db.prepare('DELETE FROM annotations WHERE id = ?'),
       labelGet: db.prepare('SELECT * FROM labels WHERE id = ?'),
@@ -109,6 +125,10 @@ export class Annotator {
       histTrim: db.prepare('DELETE FROM history WHERE id <= (SELECT max(id) FROM history) - ?'),
       videoFacts: db.prepare('SELECT id, frame_count, width, height, end_pts FROM media WHERE id = ?'),
       verdictOf: db.prepare("SELECT * FROM annotations WHERE media_id = ? AND kind = 'verdict' AND annotator = ?"),
+      decisionGet: db.prepare('SELECT * FROM candidate_decisions WHERE media_id = ? AND candidate = ?'),
+      decisionsOf: db.prepare('SELECT d.*, a.id IS NOT NULL AS exists_ FROM candidate_decisions d LEFT JOIN annotations a ON a.id = d.annotation_id WHERE d.media_id = ?'),
+      decisionPut: db.prepare('INSERT OR REPLACE INTO candidate_decisions(media_id, candidate, decision, annotation_id, actor, at) VALUES (@media_id, @candidate, @decision, @annotation_id, @actor, @at)'),
+      decisionDel: db.prepare('DELETE FROM candidate_decisions WHERE media_id = ? AND candidate = ?'),
     };
   }
 
@@ -223,6 +243,56 @@ export class Annotator {
     const name = `${kindName(old.kind)}${old.label_id ? ` ${old.label_id}` : ''}`;
     this.commit(finding ? `Mark ${name} as a finding` : `Unmark finding ${name}`, 'finding.set', [{ t: 'annotation', id, videoId: media.id, row }]);
     return annotationFromRow(row);
+  }
+
+  // ---- signal candidates -------------------------------------------------------
+
+  /** The decisions taken on a video's candidates, by candidate id, and whether an accepted one's annotation is still there. */
+  decisions(videoId: number): Map<string, DecisionRow & { exists: boolean }> {
+    const rows = this.stmts.decisionsOf.all(videoId) as (DecisionRow & { exists_: number })[];
+    return new Map(rows.map(({ exists_, ...r }) => [r.candidate, { ...r, exists: exists_ === 1 }]));
+  }
+
+  /**
+   * Accept a candidate: the annotation of `label` over its frames (a frame
+   * tag when it is one frame), its text as the note and its provenance kept,
+   * together with the decision, in one undoable change.
+   */
+  acceptCandidate(videoId: number, c: { id: string; label: string; startFrame: number; endFrame: number; text: string }, provenance: Provenance): Annotation {
+    const media = this.video(videoId);
+    const old = this.stmts.decisionGet.get(videoId, c.id) as DecisionRow | undefined;
+    if (old?.decision === 'accepted' && old.annotation_id && this.stmts.get.get(old.annotation_id)) {
+      throw new TellframeError('BAD_INPUT', `Candidate ${c.id} was already accepted (annotation ${old.annotation_id}).`);
+    }
+    const label = this.usableLabel(c.label);
+    const now = new Date().toISOString();
+    const kind: AnnotationKind = c.startFrame === c.endFrame ? 'frame_tag' : 'segment';
+    const row = this.rowFor(media, {
+      id: randomUUID(), kind, label_id: label.id, start_frame: c.startFrame, end_frame: c.endFrame, attributes: '{}', note: c.text,
+      annotator: this.deps.actor(), created_at: now, updated_at: now, data: null, provenance: JSON.stringify(provenance),
+    });
+    const decision: DecisionRow = { media_id: media.id, candidate: c.id, decision: 'accepted', annotation_id: row.id, actor: this.deps.actor(), at: now };
+    this.commit(`Accept candidate ${c.id} as ${kindName(kind)} ${label.id}`, 'candidate.accept', [
+      { t: 'annotation', id: row.id, videoId: media.id, row },
+      { t: 'decision', id: c.id, videoId: media.id, row: decision },
+    ], { candidate: c.id, annotation: row.id, provenance });
+    return annotationFromRow(row);
+  }
+
+  /** Dismiss a candidate (looked at and let go), or reopen it (forget the decision; an accepted one's annotation stays). */
+  decideCandidate(videoId: number, candidate: string, decision: 'dismiss' | 'reopen'): void {
+    const media = this.video(videoId);
+    const old = this.stmts.decisionGet.get(videoId, candidate) as DecisionRow | undefined;
+    if (decision === 'reopen') {
+      if (!old) throw new TellframeError('NOT_FOUND', `No decision on candidate ${candidate} to reopen.`);
+      this.commit(`Reopen candidate ${candidate}`, 'candidate.reopen', [{ t: 'decision', id: candidate, videoId: media.id, row: null }]);
+      return;
+    }
+    if (old?.decision === 'accepted' && old.annotation_id && this.stmts.get.get(old.annotation_id)) {
+      throw new TellframeError('BAD_INPUT', `Candidate ${candidate} was accepted (annotation ${old.annotation_id}); delete that annotation or reopen the candidate first.`);
+    }
+    const row: DecisionRow = { media_id: media.id, candidate, decision: 'dismissed', annotation_id: null, actor: this.deps.actor(), at: new Date().toISOString() };
+    this.commit(`Dismiss candidate ${candidate}`, 'candidate.dismiss', [{ t: 'decision', id: candidate, videoId: media.id, row }]);
   }
 
   // ---- labels ----------------------------------------------------------------
@@ -365,7 +435,7 @@ export class Annotator {
         const row = this.rowFor(m, {
           id: a.id, kind: a.kind, label_id: a.label, start_frame: a.startFrame, end_frame: a.endFrame,
           attributes: JSON.stringify(a.attributes), note: a.note, annotator: a.annotator, created_at: a.createdAt, updated_at: a.updatedAt, data,
-          source: a.source ?? null, finding: a.finding ? JSON.stringify(a.finding) : null,
+          source: a.source ?? null, finding: a.finding ? JSON.stringify(a.finding) : null, provenance: a.provenance ? JSON.stringify(a.provenance) : null,
         });
         ops.push({ t: 'annotation', id: a.id, videoId: m.id, row });
         count++;
@@ -412,7 +482,9 @@ export class Annotator {
     this.s.db.transaction(() => {
       const before: Op[] = ops.map((op) => (op.t === 'annotation'
         ? { t: 'annotation', id: op.id, videoId: op.videoId, row: (this.stmts.get.get(op.id) as AnnotationRow | undefined) ?? null }
-        : { t: 'label', id: op.id, row: (this.stmts.labelGet.get(op.id) as LabelRow | undefined) ?? null }));
+        : op.t === 'decision'
+          ? { t: 'decision', id: op.id, videoId: op.videoId, row: (this.stmts.decisionGet.get(op.videoId, op.id) as DecisionRow | undefined) ?? null }
+          : { t: 'label', id: op.id, row: (this.stmts.labelGet.get(op.id) as LabelRow | undefined) ?? null }));
       this.apply(ops);
       const now = new Date().toISOString();
       this.stmts.histDropRedo.run((this.stmts.histLastDone.get() as { id: number } | undefined)?.id ?? 0);
@@ -429,9 +501,12 @@ export class Annotator {
   private apply(ops: Op[]): void {
     for (const op of ops) {
       if (op.t === 'annotation') {
-        // Steps kept from before migrations 005 and 007 lack those columns: they were empty then.
-        if (op.row) this.stmts.put.run({ ...op.row, source: op.row.source ?? null, finding: op.row.finding ?? null });
+        // Steps kept from before migrations 005, 007 and 009 lack those columns: they were empty then.
+        if (op.row) this.stmts.put.run({ ...op.row, source: op.row.source ?? null, finding: op.row.finding ?? null, provenance: op.row.provenance ?? null });
         else this.stmts.del.run(op.id);
+      } else if (op.t === 'decision') {
+        if (op.row) this.stmts.decisionPut.run(op.row);
+        else this.stmts.decisionDel.run(op.videoId, op.id);
       } else if (op.row) this.stmts.labelPut.run(op.row);
       else this.stmts.labelDel.run(op.id);
     }
@@ -501,7 +576,7 @@ export class Annotator {
    */
   private rowFor(
     media: VideoFacts,
-    r: Omit<AnnotationRow, 'media_id' | 'start_pts' | 'end_pts' | 'source' | 'finding'> & { source?: string | null; finding?: string | null },
+    r: Omit<AnnotationRow, 'media_id' | 'start_pts' | 'end_pts' | 'source' | 'finding' | 'provenance'> & { source?: string | null; finding?: string | null; provenance?: string | null },
   ): AnnotationRow {
     const n = media.frame_count;
     if (r.start_frame < 0 || r.end_frame >= n || r.start_frame > r.end_frame) {
@@ -515,7 +590,7 @@ export class Annotator {
       const frame = Math.min(r.end_frame, Math.max(r.start_frame, f.frame));
       if (frame !== f.frame) finding = JSON.stringify({ ...f, frame });
     }
-    return { ...r, source: r.source ?? null, finding, media_id: media.id, start_pts: t.pts[r.start_frame]!, end_pts: endPts };
+    return { ...r, source: r.source ?? null, finding, provenance: r.provenance ?? null, media_id: media.id, start_pts: t.pts[r.start_frame]!, end_pts: endPts };
   }
 }
 

@@ -31,6 +31,7 @@ export function nativeAnnotation(a: Annotation, m: Pick<MediaRow, 'tb_num' | 'tb
   if (a.verdict) out.verdict = a.verdict;
   if (a.source !== undefined) out.source = a.source;
   if (a.finding) out.finding = a.finding;
+  if (a.provenance) out.provenance = a.provenance;
   return out;
 }
 

@@ -15,7 +15,10 @@ import { eyeAspectRatio, mouthAspectRatio, type Pt } from '../../../shared/signa
  */
 
 /** Bumped when the model, its settings or the measures change: kept signals of another version are made again. */
-export const FACE_MODEL_VERSION = 'human-3.3.6/blazeface+facemesh+iris/1';
+export const FACE_MODEL_VERSION = 'human-3.3.6/blazeface+facemesh+iris/2';
+
+/** The detector's confidence a face needs. */
+export const MIN_CONFIDENCE = 0.5;
 
 /** MediaPipe mesh indices: p1…p6 of each eye (corners p1, p4), and the inner lips. */
 export const RIGHT_EYE = [33, 160, 158, 133, 153, 144] as const;
@@ -88,7 +91,7 @@ export async function createFaceModel(): Promise<FaceModel> {
     cacheSensitivity: 0, filter: { enabled: false },
     face: {
       enabled: true,
-      detector: { rotation: false, maxDetected: 1, skipFrames: 0, skipTime: 0, minConfidence: 0.5 },
+      detector: { rotation: false, maxDetected: 1, skipFrames: 0, skipTime: 0, minConfidence: MIN_CONFIDENCE },
       mesh: { enabled: true }, iris: { enabled: true }, attention: { enabled: false },
       emotion: { enabled: false }, description: { enabled: false }, antispoof: { enabled: false }, liveness: { enabled: false },
     },

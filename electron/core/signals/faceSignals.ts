@@ -3,7 +3,8 @@ import { TellframeError } from '../../../shared/errors';
 import { decodeThreads } from '../media/extract';
 import { parseShowinfoLine } from '../media/frameIndex';
 import { spawnTracked } from '../media/process';
-import { createFaceModel, FACE_MODEL_VERSION, type FaceModel } from './faceModel';
+import { createFaceModel, FACE_MODEL_VERSION, MIN_CONFIDENCE, type FaceModel } from './faceModel';
+import { CROP, cropChange, measurePixels, RING_FRACTION } from './pixelSignals';
 
 /**
  * Face signals of every frame: ffmpeg decodes the video in order, scaled to
@@ -15,6 +16,12 @@ import { createFaceModel, FACE_MODEL_VERSION, type FaceModel } from './faceModel
 
 /** The width frames are measured at (height keeps the aspect ratio, even). */
 export const MEASURE_WIDTH = 640;
+
+/**
+ * The settings the signals are measured with. Kept with them: signals kept
+ * with other settings (or another FACE_MODEL_VERSION) are measured again.
+ */
+export const SIGNAL_PARAMS = { measureWidth: MEASURE_WIDTH, minConfidence: MIN_CONFIDENCE, ringFraction: RING_FRACTION, crop: CROP } as const;
 
 export interface FaceSignalInput {
   ffmpeg: string;
@@ -28,6 +35,7 @@ export interface FaceSignalInput {
 
 export interface FaceSignals {
   version: string;
+  params: typeof SIGNAL_PARAMS;
   measureWidth: number;
   frames: number;
   /** Per frame; NaN where no face was found. */
@@ -37,7 +45,19 @@ export interface FaceSignals {
   score: number[];
   /** Per frame x, y, width, height in the original's pixels (NaN without a face). */
   box: number[];
+  /** Face and surrounding band: mean luma and chroma (0–255), Laplacian variances (pixelSignals). */
+  faceLuma: number[];
+  ringLuma: number[];
+  faceCb: number[];
+  faceCr: number[];
+  ringCb: number[];
+  ringCr: number[];
+  sharpFace: number[];
+  sharpRing: number[];
+  /** Change of the face from the previous frame (0–1); NaN unless both have a face. */
+  flicker: number[];
 }
+
 
 export async function computeFaceSignals(
   input: FaceSignalInput,
@@ -48,11 +68,14 @@ export async function computeFaceSignals(
   const h = Math.max(2, Math.round((input.height * w) / input.width / 2) * 2);
   const scale = input.width / w;
   const n = input.pts.length;
+  const series = () => new Array<number>(n).fill(NaN);
   const out: FaceSignals = {
-    version: FACE_MODEL_VERSION, measureWidth: w, frames: n,
-    earRight: new Array<number>(n).fill(NaN), earLeft: new Array<number>(n).fill(NaN), mar: new Array<number>(n).fill(NaN),
-    score: new Array<number>(n).fill(NaN), box: new Array<number>(n * 4).fill(NaN),
+    version: FACE_MODEL_VERSION, params: SIGNAL_PARAMS, measureWidth: w, frames: n,
+    earRight: series(), earLeft: series(), mar: series(), score: series(), box: new Array<number>(n * 4).fill(NaN),
+    faceLuma: series(), ringLuma: series(), faceCb: series(), faceCr: series(), ringCb: series(), ringCr: series(),
+    sharpFace: series(), sharpRing: series(), flicker: series(),
   };
+  let lastCrop: Float32Array | null = null;
   const proc = spawnTracked(input.ffmpeg, [
     '-nostdin', '-hide_banner', '-nostats', '-threads', String(decodeThreads()), '-copyts', '-i', input.path,
     '-map', `0:${input.streamIndex}`, '-an', '-sn', '-dn', '-fps_mode', 'passthrough',
@@ -84,6 +107,7 @@ export async function computeFaceSignals(
           throw new TellframeError('FRAME_MISMATCH', `Frame ${i}: ffmpeg decoded pts ${seen[i]}, the project's index has ${input.pts[i]}.`);
         }
         const m = await model.measure(frame, w, h);
+        const px = m && measurePixels(frame, w, h, m.box);
         if (m) {
           out.earRight[i] = m.earRight;
           out.earLeft[i] = m.earLeft;
@@ -91,6 +115,18 @@ export async function computeFaceSignals(
           out.score[i] = m.score;
           for (let k = 0; k < 4; k++) out.box[i * 4 + k] = m.box[k]! * scale;
         }
+        if (px) {
+          out.faceLuma[i] = px.faceLuma;
+          out.ringLuma[i] = px.ringLuma;
+          out.faceCb[i] = px.faceCb;
+          out.faceCr[i] = px.faceCr;
+          out.ringCb[i] = px.ringCb;
+          out.ringCr[i] = px.ringCr;
+          out.sharpFace[i] = px.sharpFace;
+          out.sharpRing[i] = px.sharpRing;
+          if (lastCrop) out.flicker[i] = cropChange(lastCrop, px.crop);
+        }
+        lastCrop = px ? px.crop : null;
         i++;
         if (i % 10 === 0) opts.onProgress?.(i, n);
       }
