@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile, open as openFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { TellframeError, toErrorInfo } from '../shared/errors';
 import type { ImportItem, VideoSummary } from '../shared/model';
@@ -9,6 +10,7 @@ import { EXPORT_FORMATS, ExportOptionsSchema, IMPORT_FORMATS, type ExportFormat,
 import type { ImportProgress } from './core/media/importer';
 import { ReportOptionsSchema } from '../shared/report';
 import { processRegistry } from './core/media/process';
+import { signalCsv } from './core/signals/csv';
 
 /**
  * `tellframe`: the headless command line over the same core as the app.
@@ -302,6 +304,92 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('signals')
+    .description(
+      'measure detection signals (face landmarks, eye and mouth aspect ratios, lighting, colour, sharpness, flicker) of every frame, kept in the project; '
+      + 'videos whose signals are already kept with this version and settings are not measured again',
+    )
+    .argument('<project>', 'project file')
+    .option('--videos <ids>', 'only these video ids, comma-separated')
+    .option('--shard <I/N>', 'only the I-th (1…N) of N slices of the videos (sorted by SHA-256), for cluster array jobs')
+    .option('--jobs <n>', 'videos measured at once, one worker each (default: the cores available)')
+    .option('--force', 'measure again even when kept')
+    .option('--out <file.csv>', 'also write the per-frame values (video, frame, pts, time, one column per signal) as CSV')
+    .option('--save <dir>', 'also write each video\'s signals as <sha256>.signals.json, to merge into another copy of the project')
+    .option('--merge <paths...>', 'instead of measuring: keep the signals of these .signals.json files (or folders of them) for the videos with the same SHA-256')
+    .action(async (project: string, opts: { videos?: string; shard?: string; jobs?: string; force?: boolean; out?: string; save?: string; merge?: string[] }) => {
+      if (opts.merge) {
+        if (opts.videos || opts.shard || opts.force || opts.save) throw new TellframeError('BAD_INPUT', '--merge only reads files: it takes no --videos, --shard, --force or --save.');
+        const files: string[] = [];
+        for (const p of opts.merge) {
+          const st = await stat(p).catch(() => null);
+          if (!st) throw new TellframeError('NOT_FOUND', `--merge: ${p} does not exist.`);
+          if (st.isDirectory()) files.push(...(await readdir(p)).filter((f) => f.endsWith('.signals.json')).sort().map((f) => path.join(p, f)));
+          else files.push(p);
+        }
+        if (!files.length) throw new TellframeError('BAD_INPUT', '--merge: no .signals.json files found.');
+        const docs = await Promise.all(files.map(async (f) => {
+          try {
+            return { data: JSON.parse(await readFile(f, 'utf8')) as unknown, where: f };
+          } catch (err) {
+            throw new TellframeError('BAD_INPUT', `${f}: not JSON (${(err as Error).message}).`);
+          }
+        }));
+        await withCore(project, async (core) => {
+          const merged = core.mergeSignals(docs);
+          for (const m of merged) out(`merged #${m.videoId}  ${m.sha256}  from ${m.where}`);
+          out(`Merged the signals of ${merged.length} videos.`);
+          if (opts.out) await writeSignalCsv(core, merged.map((m) => m.videoId), opts.out);
+        });
+        return;
+      }
+      let shard: { i: number; n: number } | undefined;
+      if (opts.shard !== undefined) {
+        const m = /^(\d{1,6})\/(\d{1,6})$/.exec(opts.shard.trim());
+        if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new TellframeError('BAD_INPUT', `--shard takes I/N with 1 ≤ I ≤ N, such as 3/8, got "${opts.shard}".`);
+        shard = { i: Number(m[1]), n: Number(m[2]) };
+      }
+      const jobs = opts.jobs === undefined ? availableParallelism() : positiveInt(opts.jobs, '--jobs');
+      await withCore(project, async (core) => {
+        let rows = opts.videos === undefined ? core.store.listMedia() : opts.videos.split(',').map((x) => core.resolveVideo(positiveInt(x, '--videos')));
+        // Slices of the hash-sorted list: every machine derives the same split from the same videos.
+        rows = [...new Map(rows.map((r) => [r.id, r])).values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : a.id - b.id));
+        if (shard) rows = rows.filter((_, k) => k % shard.n === shard.i - 1);
+        if (opts.save) await mkdir(opts.save, { recursive: true });
+        const tty = process.stderr.isTTY;
+        const done = new Map<number, number>();
+        const show = () => {
+          if (tty) process.stderr.write(`\r\x1b[K${[...done.entries()].map(([id, f]) => `#${id} ${Math.round(f * 100)}%`).join('  ')}`);
+        };
+        let next = 0;
+        let measured = 0;
+        const worker = async () => {
+          while (next < rows.length) {
+            const row = rows[next++]!;
+            let k = opts.force ? null : core.keptSignals(row);
+            let what = 'kept';
+            if (!k) {
+              const t0 = performance.now();
+              done.set(row.id, 0);
+              k = await core.measureSignals(row, { onProgress: (d, total) => { done.set(row.id, total ? d / total : 0); show(); } });
+              done.delete(row.id);
+              const s = (performance.now() - t0) / 1000;
+              what = `measured in ${s.toFixed(1)} s (${(k.frames / s).toFixed(1)} frames/s)`;
+              measured++;
+            }
+            if (opts.save) await writeFile(path.join(opts.save, `${row.sha256}.signals.json`), JSON.stringify(k));
+            if (tty) process.stderr.write('\r\x1b[K');
+            out(`#${row.id}  ${row.sha256}  ${k.frames} frames  ${what}  ${row.path}`);
+            show();
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, rows.length)) }, worker));
+        out(`${rows.length} videos${shard ? ` (shard ${shard.i}/${shard.n})` : ''}: ${measured} measured, ${rows.length - measured} kept already.`);
+        if (opts.out) await writeSignalCsv(core, rows.map((r) => r.id), opts.out);
+      });
+    });
+
+  program
     .command('serve')
     .description('serve the UI, the API and the frames to a browser on 127.0.0.1 (first line printed: the URL with its token)')
     .argument('[project]', 'project file to open (otherwise choose or create one in the browser)')
@@ -328,6 +416,32 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/** Write the per-frame signal CSV of these videos (all must have kept signals), through a temporary file renamed into place. */
+async function writeSignalCsv(core: Core, videoIds: readonly number[], file: string): Promise<void> {
+  const tmp = `${file}.partial`;
+  const fh = await openFile(tmp, 'w');
+  let frames = 0;
+  try {
+    let first = true;
+    for (const id of videoIds) {
+      const row = core.resolveVideo(id);
+      const k = core.keptSignals(row);
+      if (!k) throw new TellframeError('NOT_FOUND', `Video ${id} has no signals kept.`);
+      await fh.write(signalCsv(await core.signalCsvVideo(row, k), first));
+      first = false;
+      frames += k.frames;
+    }
+    if (first) await fh.write(signalCsv.header());
+    await fh.close();
+  } catch (err) {
+    await fh.close().catch(() => {});
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await rename(tmp, file);
+  out(`Wrote ${file}: ${frames} frames of ${videoIds.length} videos.`);
 }
 
 function printImport(items: ImportItem[], skipped: number, json: boolean): void {

@@ -30,6 +30,7 @@ import { exportRegistry } from './export/registry';
 import { needsFrames, runExport, type ExportProgress, type ExportResult } from './export/run';
 import { defaultWorkerSpec, sourceWorkerSpec, type WorkerSpec } from './export/pool';
 import { computeFaceSignals, SIGNAL_PARAMS, type FaceSignalInput, type FaceSignals } from './signals/faceSignals';
+import type { SignalCsvVideo } from './signals/csv';
 import { DEFAULT_CANDIDATE_PARAMS, deriveSignals, KeptSignalsSchema, type CandidateParams, type KeptSignals } from '../../shared/candidates';
 import { FACE_MODEL_VERSION } from './signals/faceModel';
 import type { FaceWorkerReply, FaceWorkerRequest } from './signals/faceWorker';
@@ -711,24 +712,36 @@ export class Core {
 
   /**
    * Keep signals measured elsewhere (`tellframe signals --save` on another
-   * machine) for the video with the same SHA-256; refused when they were
-   * measured with another version or settings, or do not fit its frames.
+   * machine, or a shard of a cluster job) for the videos with the same
+   * SHA-256. All or nothing: every file is checked first (schema, a video
+   * with that hash, the same frame count, measured with this version and
+   * these settings), then all are kept in one transaction.
    */
-  mergeSignals(data: unknown, where: string): { videoId: number; sha256: string } {
-    const parsed = KeptSignalsSchema.safeParse(data);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0]!;
-      throw new TellframeError('BAD_INPUT', `${where}: ${first.path.join('.') || 'file'}: ${first.message}.`);
-    }
-    const k = parsed.data;
-    const row = this.store.mediaBySha(k.sha256);
-    if (!row) throw new TellframeError('NOT_FOUND', `${where}: no video with SHA-256 ${k.sha256} in this project.`);
-    if (k.version !== FACE_MODEL_VERSION || !sameParams(k.params, SIGNAL_PARAMS)) {
-      throw new TellframeError('BAD_INPUT', `${where}: measured with ${k.version} ${JSON.stringify(k.params)}; this Tellframe measures with ${FACE_MODEL_VERSION} ${JSON.stringify(SIGNAL_PARAMS)}.`);
-    }
-    if (k.frames !== row.frame_count) throw new TellframeError('FRAME_MISMATCH', `${where}: ${k.frames} frames, the project's index of video ${row.id} has ${row.frame_count}.`);
-    this.store.putAnalysis(row.id, 'face', JSON.stringify(k));
-    return { videoId: row.id, sha256: k.sha256 };
+  mergeSignals(files: readonly { data: unknown; where: string }[]): { videoId: number; sha256: string; where: string }[] {
+    const checked = files.map(({ data, where }) => {
+      const parsed = KeptSignalsSchema.safeParse(data);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0]!;
+        throw new TellframeError('BAD_INPUT', `${where}: ${first.path.join('.') || 'file'}: ${first.message}.`);
+      }
+      const k = parsed.data;
+      const row = this.store.mediaBySha(k.sha256);
+      if (!row) throw new TellframeError('NOT_FOUND', `${where}: no video with SHA-256 ${k.sha256} in this project.`);
+      if (k.version !== FACE_MODEL_VERSION || !sameParams(k.params, SIGNAL_PARAMS)) {
+        throw new TellframeError('BAD_INPUT', `${where}: measured with ${k.version} ${JSON.stringify(k.params)}; this Tellframe measures with ${FACE_MODEL_VERSION} ${JSON.stringify(SIGNAL_PARAMS)}.`);
+      }
+      if (k.frames !== row.frame_count) throw new TellframeError('FRAME_MISMATCH', `${where}: ${k.frames} frames; the project's index of video ${row.id} has ${row.frame_count}.`);
+      return { row, k, where };
+    });
+    this.store.db.transaction(() => {
+      for (const { row, k } of checked) this.store.putAnalysis(row.id, 'face', JSON.stringify(k));
+    })();
+    return checked.map(({ row, k, where }) => ({ videoId: row.id, sha256: k.sha256, where }));
+  }
+
+  /** What the per-frame CSV needs of a video with kept signals. */
+  async signalCsvVideo(row: MediaRow, k: KeptSignals): Promise<SignalCsvVideo> {
+    return { videoId: row.id, signals: k, pts: this.frameTable(row.id).pts, times: this.frameTimes(row), loudness: await this.envelopeOf(row) };
   }
 
   /**
