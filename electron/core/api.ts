@@ -31,7 +31,7 @@ import { needsFrames, runExport, type ExportProgress, type ExportResult } from '
 import { defaultWorkerSpec, sourceWorkerSpec, type WorkerSpec } from './export/pool';
 import { computeFaceSignals, SIGNAL_PARAMS, type FaceSignalInput, type FaceSignals } from './signals/faceSignals';
 import type { SignalCsvVideo } from './signals/csv';
-import { DEFAULT_CANDIDATE_PARAMS, deriveSignals, KeptSignalsSchema, type CandidateParams, type KeptSignals } from '../../shared/candidates';
+import { DEFAULT_CANDIDATE_PARAMS, deriveSignals, KeptSignalsSchema, type CandidateParams, type KeptSignals, type SeriesName } from '../../shared/candidates';
 import { FACE_MODEL_VERSION } from './signals/faceModel';
 import type { FaceWorkerReply, FaceWorkerRequest } from './signals/faceWorker';
 import type { ExportOptions } from '../../shared/exportFormats';
@@ -284,6 +284,7 @@ export class Core {
   private readonly exportJobs = new JobTable<ExportProgress, ExportResult>('export');
   private readonly reportJobs = new JobTable<ReportProgress, ReportResult>('report');
   private readonly frameHashJobs = new JobTable<FrameHashJob['progress'] & object, FrameHashSummary>('frame hash');
+  private readonly signalCache = new Map<number, { stamp: string; k: KeptSignals }>();
   private readonly signalJobs = new JobTable<{ done: number; total: number; what: string; fraction: number }, { frames: number }>('signals');
   private readonly faceWorker: WorkerSpec | null;
   private ffmpegInfo: { version: string; configuration: string } | null = null;
@@ -693,19 +694,28 @@ export class Core {
    * as none and are measured again).
    */
   keptSignals(row: MediaRow): KeptSignals | null {
-    const kept = this.store.analysis(row.id, 'face');
-    if (!kept) return null;
-    const parsed = KeptSignalsSchema.safeParse(JSON.parse(kept.data));
-    if (!parsed.success) return null;
-    const k = parsed.data;
+    // Parsed once and kept while the stored row is the same (an hour of video is tens of MB of JSON).
+    const stamp = this.store.analysisStamp(row.id, 'face');
+    const cached = this.signalCache.get(row.id);
+    let k: KeptSignals;
+    if (cached && cached.stamp === stamp) k = cached.k;
+    else {
+      const kept = this.store.analysis(row.id, 'face');
+      if (!kept || !stamp) return null;
+      const parsed = KeptSignalsSchema.safeParse(JSON.parse(kept.data));
+      if (!parsed.success) return null;
+      k = parsed.data;
+      this.signalCache.set(row.id, { stamp, k });
+      if (this.signalCache.size > 8) this.signalCache.delete(this.signalCache.keys().next().value!);
+    }
     return k.version === FACE_MODEL_VERSION && sameParams(k.params, SIGNAL_PARAMS) && k.sha256 === row.sha256 && k.frames === row.frame_count ? k : null;
   }
 
   /** Measure a video's signals (on the face worker) and keep them in the project. */
   async measureSignals(row: MediaRow, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<KeptSignals> {
     const s = await this.faceSignals(row, opts.signal ?? new AbortController().signal, opts.onProgress ?? (() => {}));
-    // JSON has no NaN: frames without a face are kept as null.
-    const kept = KeptSignalsSchema.parse(JSON.parse(JSON.stringify({ ...s, sha256: row.sha256, computedAt: new Date().toISOString() }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))));
+    // JSON has no NaN: frames without a face are kept as null. Values are rounded well below what they can tell apart.
+    const kept = KeptSignalsSchema.parse(JSON.parse(JSON.stringify({ ...roundedSignals(s), sha256: row.sha256, computedAt: new Date().toISOString() }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))));
     this.store.putAnalysis(row.id, 'face', JSON.stringify(kept));
     return kept;
   }
@@ -945,4 +955,18 @@ function sameParams(a: Readonly<Record<string, number>>, b: Readonly<Record<stri
   const ka = Object.keys(a).sort();
   const kb = Object.keys(b).sort();
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
+}
+
+/** Decimals each kept series is rounded to: pixels to 0.1, ratios to 1e-4, 0–255 means to 0.01, flicker (0–1) to 1e-5. */
+const DECIMALS: Record<SeriesName | 'box', number> = {
+  box: 1, score: 3, earRight: 4, earLeft: 4, mar: 4, faceLuma: 2, ringLuma: 2, faceCb: 2, faceCr: 2, ringCb: 2, ringCr: 2, sharpFace: 2, sharpRing: 2, flicker: 5,
+};
+
+function roundedSignals(s: FaceSignals): FaceSignals {
+  const out = { ...s };
+  for (const [name, d] of Object.entries(DECIMALS) as [SeriesName | 'box', number][]) {
+    const f = 10 ** d;
+    out[name] = s[name].map((v) => (Number.isFinite(v) ? Math.round(v * f) / f : v));
+  }
+  return out;
 }

@@ -370,6 +370,12 @@ export class ProjectStore {
   }
 
   /** Keep (or replace) an analysis of a video's file. Derived data: not an audited change. */
+  /** When a kept result was written and how long it is (to tell whether a parsed copy is still current without reading it). */
+  analysisStamp(mediaId: number, kind: string): string | null {
+    const r = this.db.prepare("SELECT created_at || ':' || length(data) AS stamp FROM media_analysis WHERE media_id = ? AND kind = ?").get(mediaId, kind) as { stamp: string } | undefined;
+    return r?.stamp ?? null;
+  }
+
   putAnalysis(mediaId: number, kind: string, data: string): void {
     this.db.prepare('INSERT OR REPLACE INTO media_analysis(media_id, kind, created_at, data) VALUES (?, ?, ?, ?)').run(mediaId, kind, new Date().toISOString(), data);
   }
