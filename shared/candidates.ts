@@ -365,7 +365,7 @@ export function deriveSignals(m: MeasuredSignals, times: readonly number[], loud
     for (const [a, b] of runs(n, (i) => flicker[i]! > limit)) {
       const peak = maxOf(-Infinity, flicker.slice(a, b + 1));
       // Flicker at frame i is the change from i − 1 to i: the candidate starts at the frame before.
-      add('flicker', Math.max(0, a - 1), b, `Face changes ${fmt(peak / Math.max(fm, 1e-6))}× the usual between frames`, peak);
+      add('flicker', Math.max(0, a - 1), b, `Face changes ${fmt(peak * 100)}% between frames (usually ${fmt(fm * 100, 2)}%)`, peak);
     }
   }
   lanes.push({

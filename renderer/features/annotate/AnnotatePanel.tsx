@@ -5,6 +5,9 @@ import type { Label } from '../../../shared/model';
 import { FindingDialog } from '../findings/FindingDialog';
 import { AudioLanes } from '../audio/AudioLanes';
 import type { PlayerController } from '../player/controller';
+import { CandidateList } from '../signals/CandidateList';
+import { SIGNAL_KEYS, signalKey, useSignals } from '../signals/keys';
+import { SignalLanes } from '../signals/SignalLanes';
 import { RESERVED_KEYS, type AnnotateModel } from './model';
 import { TaxonomyDialog } from './TaxonomyDialog';
 import { Timeline } from './Timeline';
@@ -27,6 +30,7 @@ export function AnnotatePanel({ model, player, client }: { model: AnnotateModel;
   const p = useSyncExternalStore(player.subscribe, player.getState);
   const video = p.video;
   const current = p.shown ?? p.requested;
+  const signals = useSignals(client, model, video?.id ?? null);
 
   useEffect(() => {
     if (video) void model.open(video.id);
@@ -50,7 +54,8 @@ export function AnnotatePanel({ model, player, client }: { model: AnnotateModel;
       if (mod || e.altKey) return;
       const frame = player.getState().shown ?? player.getState().requested;
       const st = model.getState();
-      if (key === 'i') model.setIn(frame);
+      if (SIGNAL_KEYS.has(key)) signalKey(key, signals, frame, (f) => player.goTo(f));
+      else if (key === 'i') model.setIn(frame);
       else if (key === 'o') model.setOut(frame);
       else if (key === 'b' || key === 'p' || key === 'n') {
         const tool = key === 'b' ? 'box' : key === 'p' ? 'polygon' : 'point';
@@ -72,7 +77,7 @@ export function AnnotatePanel({ model, player, client }: { model: AnnotateModel;
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [model, player]);
+  }, [model, player, signals]);
 
   if (!video) return null;
   const n = video.frameCount;
@@ -138,8 +143,14 @@ export function AnnotatePanel({ model, player, client }: { model: AnnotateModel;
           void model.update(id, a?.kind === 'frame_tag' ? { startFrame } : { startFrame, endFrame }, `Moved to frames ${startFrame}–${endFrame}`);
         }}
       >
-        {(view, width) => <AudioLanes key={video.id} client={client} player={player} video={video} view={view} width={width} current={current} />}
+        {(view, width) => (
+          <>
+            <AudioLanes key={video.id} client={client} player={player} video={video} view={view} width={width} current={current} />
+            <SignalLanes key={`signals-${video.id}`} client={client} player={player} signals={signals} video={video} view={view} width={width} current={current} />
+          </>
+        )}
       </Timeline>
+      <CandidateList signals={signals} labels={s.labels} videoId={video.id} onGo={(f) => player.goTo(f)} />
       <VerdictPanel key={video.id} model={model} mine={model.myVerdict()} />
       <div className="list-filters">
         <label>

@@ -231,6 +231,11 @@ export class SignalsModel {
     return true;
   }
 
+  /** Say something in the candidates' status line. */
+  say(text: string, error = false): void {
+    this.set({ status: { text, error } });
+  }
+
   private fail(text: string): false {
     this.set({ status: { text, error: true } });
     return false;
