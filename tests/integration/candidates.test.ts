@@ -121,9 +121,20 @@ describe('candidates', () => {
     } finally {
       fresh.close();
     }
-    const doc = await core.call('annotations.export', {});
+    const doc = await core.call('annotations.export', { videoIds: [id] });
     const a = doc.videos.flatMap((v) => v.annotations).find((x) => x.id === annotation!.id)!;
     expect(a.provenance).toEqual(annotation!.provenance);
+    // Imported into a fresh project with the same video: the same annotation, provenance included.
+    const other = Core.create(path.join(dir, 'other.tellframe'), { actor: 'bo' });
+    try {
+      const v = (await other.call('media.import', { paths: [core.store.media(id)!.path] })).items[0]!;
+      expect(v.ok).toBe(true);
+      await other.call('annotations.import', { document: doc });
+      const back = await other.call('annotations.export', {});
+      expect(back.videos[0]!.annotations).toEqual(doc.videos[0]!.annotations);
+    } finally {
+      other.close();
+    }
   }, 60_000);
 
   it('dismiss is remembered and can be reopened; a missing label or candidate is refused with nothing written', async () => {

@@ -172,8 +172,9 @@ export class SignalsModel {
 
   /**
    * Select the next (1) or previous (−1) candidate in frame order and return
-   * it (the caller shows its first frame). With none selected, the first one
-   * from `frame` on (or the last one before it).
+   * it (the caller shows its first frame). With none selected, `]` takes
+   * the first one that has not ended before `frame` (the one the frame is
+   * in, or the next), `[` the last one that starts before it.
    */
   step(dir: 1 | -1, frame: number): CandidateRow | null {
     const list = this.state.view?.candidates ?? [];
@@ -184,7 +185,7 @@ export class SignalsModel {
     const i = list.findIndex((c) => c.id === this.state.selected);
     let j: number;
     if (i >= 0) j = i + dir;
-    else if (dir > 0) j = list.findIndex((c) => c.startFrame >= frame);
+    else if (dir > 0) j = list.findIndex((c) => c.endFrame >= frame);
     else j = list.findLastIndex((c) => c.startFrame < frame);
     const c = list[j];
     if (!c) {
