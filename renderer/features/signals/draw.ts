@@ -185,7 +185,8 @@ export function drawSignalLanes(ctx: CanvasRenderingContext2D, width: number, vi
       if (c.id === selected) {
         ctx.strokeStyle = '#ffffff';
         ctx.lineWidth = 2;
-        ctx.strokeRect(x0 + 1, top + 1, w - 2, h - 3);
+        // Inside the decision's bars, which stay visible.
+        ctx.strokeRect(x0 + 1, top + 3, w - 2, h - 7);
       }
     }
     if (lane.overlay && s.overlay) drawSeries(ctx, lane.overlay.values, view, width, yIn(s.overlay.lo, s.overlay.hi), overlayColour(lane.overlay.name));

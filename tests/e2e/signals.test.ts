@@ -1,0 +1,213 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/api';
+import type { Annotation } from '../../shared/annotations';
+import { DEFAULT_CANDIDATE_PARAMS } from '../../shared/candidates';
+import { makeMouthClip } from '../fixtures/mouthClip';
+import { tempDir } from '../integration/helpers';
+import { openRig, projectWithVideo, shots, shownIndex, type BrowserRig } from './page';
+
+/**
+ * Signal tracks and candidates in Chromium: a 200-frame face clip whose
+ * sound is 4 frames late. The signals are computed from the page (a first
+ * run cancelled), drawn under the timeline, and the one lip-sync candidate
+ * is selected, accepted (an annotation with its provenance), undone,
+ * dismissed, and found dismissed after a reload. The blink parameters typed
+ * in the page are the ones the view and the candidates are derived with.
+ */
+let rig: BrowserRig;
+let page: Page;
+let core: Core;
+let id: number;
+const LIP = 'lip_sync:0-199';
+
+beforeAll(async () => {
+  rig = await openRig();
+  page = rig.page;
+  const clip = await makeMouthClip(tempDir(), { lag: 4 });
+  ({ core, id } = await projectWithVideo(rig, clip.path));
+});
+afterAll(async () => {
+  await rig?.close();
+});
+
+const lanes = () => page.locator('[data-testid="signal-lanes"]');
+const row = (cid: string) => page.locator(`[data-testid="candidate"][data-candidate-id="${cid}"]`);
+const at = (p: Page, f: number) => p.waitForFunction((f) => document.querySelector('[data-testid="frame-index"]')?.textContent === String(f), f);
+
+/** The annotations as the page's own client sees them: the loopback host's HTTP API with the page's token. */
+async function listFromPage(p: Page, videoId: number): Promise<Annotation[]> {
+  return p.evaluate(async (videoId) => {
+    const token = new URLSearchParams(location.search).get('token') ?? '';
+    const res = await fetch('/api/annotations.list', { method: 'POST', headers: { 'content-type': 'application/json', 'x-tellframe-token': token }, body: JSON.stringify({ videoId }) });
+    const r = (await res.json()) as { ok: boolean; value: Annotation[] };
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    return r.value;
+  }, videoId);
+}
+
+/** The colour of the signal canvas at a frame's middle, `dy` pixels into lane `lane` (CSS pixels). */
+async function signalPixel(p: Page, lane: number, frame: number, dy: number): Promise<string> {
+  return p.evaluate(
+    ({ lane, frame, dy, frames }) => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="signal-canvas"]')!;
+      const dpr = c.width / c.clientWidth;
+      const x = Math.floor(((frame + 0.5) / frames) * c.width);
+      const y = Math.floor((lane * 40 + dy) * dpr);
+      const d = c.getContext('2d')!.getImageData(x, y, 1, 1).data;
+      return `#${[d[0]!, d[1]!, d[2]!].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+    },
+    { lane, frame, dy, frames: 200 },
+  );
+}
+
+describe('signal tracks and candidates', () => {
+  it('computes the signals from the page (Cancel stops a run), draws the lanes and lists the lip-sync candidate', async () => {
+    await page.goto(`${rig.host.url}&video=${id}&frame=0`);
+    await at(page, 0);
+    await expect.poll(() => lanes().getAttribute('data-state'), { timeout: 30_000 }).toBe('none');
+    expect(await core.call('signals.view', { id })).toBeNull();
+
+    // A first run is cancelled: nothing is kept and the button comes back.
+    await page.click('[data-testid="compute-signals"]');
+    await expect.poll(() => lanes().getAttribute('data-state')).toBe('computing');
+    expect(await page.locator('[data-testid="signals-job"] progress').count()).toBe(1);
+    await page.click('[data-testid="signals-job"] button:has-text("Cancel")');
+    await expect.poll(() => page.locator('[data-testid="signals-job"]').getAttribute('data-state'), { timeout: 30_000 }).toBe('cancelled');
+    await expect.poll(() => lanes().getAttribute('data-state')).toBe('none');
+    expect(await core.call('signals.view', { id })).toBeNull();
+
+    await page.click('[data-testid="compute-signals"]');
+    await expect.poll(() => lanes().getAttribute('data-state')).toBe('computing');
+    await page.screenshot({ path: path.join(shots, 'signals-computing.png') });
+    await expect.poll(() => lanes().getAttribute('data-state'), { timeout: 120_000 }).toBe('ready');
+
+    // One lane per signal, the eye lane's threshold the default one; the summary says the lag in frames and ms.
+    const laneIds = await page.locator('[data-testid="signal-lane"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane')));
+    expect(laneIds).toEqual(['ear', 'mouth', 'lighting', 'colour', 'sharpness', 'flicker']);
+    expect(await page.locator('[data-testid="signal-lane"][data-lane="ear"]').getAttribute('data-thresholds')).toBe(String(DEFAULT_CANDIDATE_PARAMS.blinkThreshold));
+    const summary = await page.textContent('[data-testid="signal-summary"]');
+    expect(summary).toContain('lip sync: sound 160 ms late (+4 frames');
+    expect(summary).toMatch(/blinks, [\d.]+\/min over [\d.]+ s with a face \(people: about 17 at rest, 26 talking\)/);
+
+    // The lip-sync candidate is listed, open, and drawn as an open span on the mouth lane (not on the eye lane).
+    await row(LIP).waitFor();
+    expect(await row(LIP).getAttribute('data-decision')).toBe('open');
+    expect(await row(LIP).textContent()).toContain('late');
+    expect(await row(LIP).locator('select').inputValue()).toBe('lip_sync_mismatch');
+    expect(await page.locator('[data-testid="signal-lane"][data-lane="mouth"]').getAttribute('data-candidates')).toBe('1');
+    expect(await signalPixel(page, 1, 100, 0.5)).toBe('#ffb74d');
+    expect(await signalPixel(page, 0, 100, 0.5)).not.toBe('#ffb74d');
+
+    // Hovering a lane reads out the frame and its values; clicking goes to that frame.
+    const box = (await page.locator('[data-testid="signal-canvas"]').boundingBox())!;
+    const xOf = (f: number) => box.x + ((f + 0.5) / 200) * box.width;
+    await page.mouse.move(xOf(120), box.y + 40 + 20);
+    await expect.poll(() => page.textContent('[data-testid="signal-hover"]')).toMatch(/^frame 120 · Mouth & sound: [\d.]+ mouth aspect ratio · loudness: [\d.]+/);
+    await page.screenshot({ path: path.join(shots, 'signals-lanes.png') });
+    // Clicking a candidate's span selects it and goes to the frame clicked.
+    await page.mouse.click(xOf(120), box.y + 40 + 20);
+    await at(page, 120);
+    expect(await row(LIP).getAttribute('aria-selected')).toBe('true');
+    await page.locator('[data-testid="signal-lanes"]').screenshot({ path: path.join(shots, 'signals-lanes-only.png') });
+  });
+
+  it('selects with ] and accepts with A: an annotation with its provenance, in the list and the API; Ctrl+Z reopens it; X dismisses it, also after a reload', async () => {
+    await page.goto(`${rig.host.url}&video=${id}&frame=30`);
+    await at(page, 30);
+    await expect.poll(() => lanes().getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    await row(LIP).waitFor();
+    expect(await row(LIP).getAttribute('aria-selected')).toBe('false');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+
+    // ] selects the candidate the frame is in and goes to its first frame.
+    await page.keyboard.press(']');
+    await expect.poll(() => row(LIP).getAttribute('aria-selected')).toBe('true');
+    await at(page, 0);
+    await page.keyboard.press('a');
+    await expect.poll(() => row(LIP).getAttribute('data-decision')).toBe('accepted');
+    expect(await page.textContent('[data-testid="signals-status"]')).toContain('Accepted');
+
+    // The annotation list shows it; the API holds it with the candidate's provenance.
+    const listed = page.locator('[data-testid="annotation-list"] tr[data-kind="segment"]');
+    await expect.poll(() => listed.count()).toBe(1);
+    expect(await listed.textContent()).toContain('Lip-sync mismatch');
+    expect(await listed.textContent()).toContain('0–199');
+    for (const list of [await core.call('annotations.list', { videoId: id }), await listFromPage(page, id)]) {
+      const a = list.find((x) => x.provenance?.signal === 'lip_sync');
+      expect(a, JSON.stringify(list)).toBeDefined();
+      expect([a!.kind, a!.label, a!.startFrame, a!.endFrame]).toEqual(['segment', 'lip_sync_mismatch', 0, 199]);
+      expect(a!.provenance!.candidate).toBe(LIP);
+      expect(a!.provenance!.text).toContain('late');
+      expect(a!.provenance!.params).toMatchObject({ lipWindowSeconds: DEFAULT_CANDIDATE_PARAMS.lipWindowSeconds, lipMinCorrelation: DEFAULT_CANDIDATE_PARAMS.lipMinCorrelation });
+    }
+    // Accepted spans turn green on the lane.
+    await expect.poll(() => signalPixel(page, 1, 100, 0.5)).toBe('#7ee787');
+    await page.screenshot({ path: path.join(shots, 'signals-accepted.png') });
+
+    // One undo takes back the annotation and the decision together.
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => row(LIP).getAttribute('data-decision')).toBe('open');
+    await expect.poll(() => listed.count()).toBe(0);
+    expect((await core.call('annotations.list', { videoId: id })).some((x) => x.provenance)).toBe(false);
+
+    // X dismisses the selected candidate; the decision is kept in the project.
+    expect(await row(LIP).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('x');
+    await expect.poll(() => row(LIP).getAttribute('data-decision')).toBe('dismissed');
+    expect(await row(LIP).textContent()).toContain('dismissed by');
+    expect(await listed.count()).toBe(0);
+    await page.reload();
+    await at(page, 30);
+    await expect.poll(() => lanes().getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    await expect.poll(() => row(LIP).getAttribute('data-decision')).toBe('dismissed');
+    const view = (await core.call('signals.view', { id }))!;
+    expect(view.candidates.find((c) => c.id === LIP)!.decision?.decision).toBe('dismissed');
+    expect(await signalPixel(page, 1, 100, 0.5)).toBe('#7d8590');
+    await page.screenshot({ path: path.join(shots, 'signals-dismissed.png') });
+
+    // Reopen from its button brings it back.
+    await row(LIP).locator('button:has-text("Reopen")').click();
+    await expect.poll(() => row(LIP).getAttribute('data-decision')).toBe('open');
+  });
+
+  it('derives the view with the blink threshold and shortest blink typed in the page, kept for the project across a reload', async () => {
+    await page.goto(`${rig.host.url}&video=${id}&frame=0`);
+    await at(page, 0);
+    await expect.poll(() => lanes().getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    const ear = page.locator('[data-testid="signal-lane"][data-lane="ear"]');
+    expect(await ear.getAttribute('data-thresholds')).toBe('0.21');
+
+    await page.fill('input[aria-label="Blink threshold"]', '0.3');
+    await expect.poll(() => ear.getAttribute('data-thresholds')).toBe('0.3');
+    await page.fill('input[aria-label="Shortest blink"]', '120');
+    const params = { ...DEFAULT_CANDIDATE_PARAMS, blinkThreshold: 0.3, blinkMinSeconds: 0.12 };
+    // The list is the core's view for exactly these parameters.
+    const expected = (await core.call('signals.view', { id, params }))!;
+    expect(expected.params).toEqual(params);
+    const ids = () => page.locator('[data-testid="candidate"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-candidate-id')));
+    await expect.poll(ids).toEqual(expected.candidates.map((c) => c.id));
+    await expect.poll(() => page.textContent('[data-testid="signal-summary"]')).toContain(`${expected.blinks.length} blinks`);
+
+    // A value out of range is refused in the page and changes nothing.
+    await page.fill('input[aria-label="Blink threshold"]', '0.9');
+    await expect.poll(() => page.locator('form[aria-label="Candidate parameters"] [role="alert"]').textContent()).toContain('Blink threshold: between 0.05 and 0.5');
+    expect(await ear.getAttribute('data-thresholds')).toBe('0.3');
+    await page.screenshot({ path: path.join(shots, 'signals-params.png') });
+
+    // Kept for this project: a reload asks with them again.
+    await page.reload();
+    await at(page, 0);
+    await expect.poll(() => lanes().getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    await expect.poll(() => ear.getAttribute('data-thresholds')).toBe('0.3');
+    expect(await page.inputValue('input[aria-label="Blink threshold"]')).toBe('0.3');
+    expect(await page.inputValue('input[aria-label="Shortest blink"]')).toBe('120');
+
+    // Defaults puts them back.
+    await page.click('form[aria-label="Candidate parameters"] button:has-text("Defaults")');
+    await expect.poll(() => ear.getAttribute('data-thresholds')).toBe('0.21');
+    expect(await page.inputValue('input[aria-label="Blink threshold"]')).toBe('0.21');
+    expect(await shownIndex(page)).toBe(0);
+  });
+});
