@@ -166,6 +166,7 @@ describe('signal tracks and candidates', () => {
     expect(view.candidates.find((c) => c.id === LIP)!.decision?.decision).toBe('dismissed');
     expect(await signalPixel(page, 1, 100, 0.5)).toBe('#7d8590');
     await page.screenshot({ path: path.join(shots, 'signals-dismissed.png') });
+    await page.locator('[data-testid="candidates"]').screenshot({ path: path.join(shots, 'signals-candidates.png') });
 
     // Reopen from its button brings it back.
     await row(LIP).locator('button:has-text("Reopen")').click();
@@ -209,5 +210,18 @@ describe('signal tracks and candidates', () => {
     await expect.poll(() => ear.getAttribute('data-thresholds')).toBe('0.21');
     expect(await page.inputValue('input[aria-label="Blink threshold"]')).toBe('0.21');
     expect(await shownIndex(page)).toBe(0);
+
+    // The keys are in the help.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('?');
+    const help = page.locator('[role="dialog"][aria-label="Keyboard shortcuts"]');
+    await help.waitFor();
+    expect(await help.textContent()).toContain('] / [select the next / previous signal candidate');
+    expect(await help.textContent()).toContain('A / Xaccept the selected candidate');
+    // While a dialog is open the candidate keys do nothing.
+    await page.keyboard.press(']');
+    expect(await page.locator('[data-testid="candidate"][aria-selected="true"]').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
   });
 });

@@ -10,6 +10,8 @@ export const SHORTCUTS: [string, string][] = [
   ['I / O', 'mark in / out at this frame'],
   ['1 … 9 (label keys)', 'apply the label: to the in–out range, a drawn shape, or this frame'],
   ['B / P / N', 'box / polygon / point tool (Enter closes a polygon)'],
+  ['] / [', 'select the next / previous signal candidate and go to its first frame'],
+  ['A / X', 'accept the selected candidate as an annotation / dismiss it'],
   ['Ctrl + Z / Ctrl + Shift + Z', 'undo / redo any change (also after a restart)'],
   ['Ctrl + E', 'export (formats, splits, frames) with progress'],
   ['?', 'this help'],

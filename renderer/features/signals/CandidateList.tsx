@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { DEFAULT_CANDIDATE_PARAMS, type CandidateParams } from '../../../shared/candidates';
 import type { Label } from '../../../shared/model';
 import { DECISION_COLOUR } from './draw';
@@ -16,7 +16,14 @@ const MAX_ROWS = 200;
  */
 export function CandidateList({ signals, labels, videoId, onGo }: { signals: SignalsModel; labels: Label[]; videoId: number; onGo: (frame: number) => void }) {
   const s = useSyncExternalStore(signals.subscribe, signals.getState);
+  const scroller = useRef<HTMLDivElement>(null);
   const sv = s.videoId === videoId ? s.view : undefined;
+  // The selected candidate (] / [, a click on a lane) scrolls into the list's view.
+  useEffect(() => {
+    if (!s.selected) return;
+    const el = scroller.current?.querySelector(`tr[data-candidate-id="${CSS.escape(s.selected)}"]`);
+    el?.scrollIntoView({ block: 'nearest' });
+  }, [s.selected, sv]);
   if (!sv) return null;
   const list = sv.candidates;
   const count = (d: string) => list.filter((c) => decisionOf(c) === d).length;
@@ -42,33 +49,35 @@ export function CandidateList({ signals, labels, videoId, onGo }: { signals: Sig
         ) : null}
       </div>
       <ParamsForm params={s.params} onParams={(p) => signals.setParams(p)} />
-      <table className="candidate-list">
-        <thead>
-          <tr><th>Signal</th><th>Frames</th><th>What it says</th><th>Label</th><th>Decision</th><th /></tr>
-        </thead>
-        <tbody>
-          {rows.map((c) => (
-            <Row
-              key={c.id}
-              c={c}
-              selected={c.id === s.selected}
-              busy={s.deciding === c.id}
-              labels={usable}
-              label={s.labelFor[c.id] ?? c.label}
-              onLabel={(l) => signals.setLabel(c.id, l)}
-              onGo={() => {
-                signals.select(c.id);
-                onGo(c.startFrame);
-              }}
-              onDecide={(d) => void signals.decide(c.id, d)}
-            />
-          ))}
-          {list.length === 0 ? <tr><td colSpan={6} className="muted">No candidates with these parameters.</td></tr> : null}
-          {list.length > rows.length ? (
-            <tr><td colSpan={6} className="muted">{first + 1}–{first + rows.length} of {list.length}, around the selected one</td></tr>
-          ) : null}
-        </tbody>
-      </table>
+      <div className="candidate-scroll" ref={scroller}>
+        <table className="candidate-list">
+          <thead>
+            <tr><th>Signal</th><th>Frames</th><th>What it says</th><th>Label</th><th>Decision</th><th /></tr>
+          </thead>
+          <tbody>
+            {rows.map((c) => (
+              <Row
+                key={c.id}
+                c={c}
+                selected={c.id === s.selected}
+                busy={s.deciding === c.id}
+                labels={usable}
+                label={s.labelFor[c.id] ?? c.label}
+                onLabel={(l) => signals.setLabel(c.id, l)}
+                onGo={() => {
+                  signals.select(c.id);
+                  onGo(c.startFrame);
+                }}
+                onDecide={(d) => void signals.decide(c.id, d)}
+              />
+            ))}
+            {list.length === 0 ? <tr><td colSpan={6} className="muted">No candidates with these parameters.</td></tr> : null}
+            {list.length > rows.length ? (
+              <tr><td colSpan={6} className="muted">{first + 1}–{first + rows.length} of {list.length}, around the selected one</td></tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
@@ -100,7 +109,7 @@ function Row({ c, selected, busy, labels, label, onLabel, onGo, onDecide }: {
       }}
     >
       <td><span className="swatch" style={{ background: DECISION_COLOUR[d] }} /> {SIGNAL_NAMES[c.signal]}</td>
-      <td>
+      <td className="frames">
         <button type="button" className="link" onClick={onGo} title="Select it and go to its first frame">{frames}</button>
       </td>
       <td>{c.text}</td>

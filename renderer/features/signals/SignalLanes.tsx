@@ -111,7 +111,7 @@ export function SignalLanes({ client, player, signals, video, view, width, curre
           job={job.job}
           label="Computing signals"
           testId="signals-job"
-          running={job.job.progress ? `${(job.job.progress as { what: string }).what}…` : 'Starting…'}
+          running={job.job.progress ? `${(job.job.progress as { what: string }).what}…` : 'Starting the face model…'}
           done="Computed; reading the lanes…"
           ended={{ cancelled: 'Cancelled: nothing was kept.', failed: 'Computing the signals failed.' }}
         >

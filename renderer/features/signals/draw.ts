@@ -192,8 +192,6 @@ export function drawSignalLanes(ctx: CanvasRenderingContext2D, width: number, vi
     if (lane.overlay && s.overlay) drawSeries(ctx, lane.overlay.values, view, width, yIn(s.overlay.lo, s.overlay.hi), overlayColour(lane.overlay.name));
     drawSeries(ctx, lane.values, view, width, y, SERIES_COLOUR);
 
-    ctx.font = '10px sans-serif';
-    ctx.textAlign = 'right';
     ctx.setLineDash([4, 3]);
     ctx.lineWidth = 1;
     for (const t of lane.thresholds) {
@@ -203,11 +201,9 @@ export function drawSignalLanes(ctx: CanvasRenderingContext2D, width: number, vi
       ctx.moveTo(0, ty);
       ctx.lineTo(width, ty);
       ctx.stroke();
-      ctx.fillStyle = THRESHOLD_COLOUR;
-      ctx.fillText(`${t.name} ${fmtValue(t.value)}`, width - 4, ty - 2 < top + 9 ? ty + 10 : ty - 2);
     }
     ctx.setLineDash([]);
-    ctx.textAlign = 'left';
+    drawThresholdNames(ctx, width, top, lane.thresholds.map((t) => ({ text: `${t.name} ${fmtValue(t.value)}`, y: y(t.value) })));
     if (lane.id === 'ear') {
       ctx.fillStyle = BLINK_COLOUR;
       for (const b of signals.blinks) {
@@ -217,4 +213,32 @@ export function drawSignalLanes(ctx: CanvasRenderingContext2D, width: number, vi
     }
     ctx.restore();
   });
+}
+
+/**
+ * Each threshold's name and value at the right end of its line, above it
+ * (below when there is no room), on a dark ground; names that would cover
+ * one another move left.
+ */
+function drawThresholdNames(ctx: CanvasRenderingContext2D, width: number, top: number, names: { text: string; y: number }[]): void {
+  const h = SIGNAL_LANE_H;
+  ctx.font = '10px sans-serif';
+  ctx.textBaseline = 'alphabetic';
+  const placed: { x0: number; x1: number; y0: number; y1: number }[] = [];
+  for (const n of names) {
+    const w = ctx.measureText(n.text).width + 4;
+    const base = n.y - 2 - 9 < top ? Math.min(top + h - 2, n.y + 11) : n.y - 2;
+    let x1 = width - 2;
+    for (let k = 0; k < names.length; k++) {
+      const hit = placed.find((p) => p.x0 < x1 && x1 - w < p.x1 && p.y0 < base + 2 && base - 10 < p.y1);
+      if (!hit) break;
+      x1 = hit.x0 - 6;
+    }
+    const box = { x0: x1 - w, x1, y0: base - 10, y1: base + 2 };
+    placed.push(box);
+    ctx.fillStyle = '#000000a0';
+    ctx.fillRect(box.x0, box.y0, w, 12);
+    ctx.fillStyle = THRESHOLD_COLOUR;
+    ctx.fillText(n.text, box.x0 + 2, base);
+  }
 }

@@ -1,0 +1,192 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { TellframeClient } from '../../shared/api';
+import { DEFAULT_CANDIDATE_PARAMS, type SignalView } from '../../shared/candidates';
+import { SignalsModel, type AnnotationsSource } from '../../renderer/features/signals/model';
+import { PARAM_FIELDS, loadParams, saveParams, shown, withField } from '../../renderer/features/signals/params';
+import { laneScale } from '../../renderer/features/signals/draw';
+
+const field = (key: string) => PARAM_FIELDS.find((f) => f.key === key)!;
+
+describe('candidate parameters in the page', () => {
+  it('shows and reads each field in its own unit (the shortest blink in ms)', () => {
+    const f = field('blinkMinSeconds');
+    expect(shown(f, 0.05)).toBe('50');
+    const r = withField(DEFAULT_CANDIDATE_PARAMS, f, '120');
+    expect('params' in r && r.params.blinkMinSeconds).toBe(0.12);
+    expect('params' in r && r.params.blinkThreshold).toBe(DEFAULT_CANDIDATE_PARAMS.blinkThreshold);
+  });
+  it('refuses what the schema refuses, and what is not a number', () => {
+    expect(withField(DEFAULT_CANDIDATE_PARAMS, field('blinkThreshold'), '0.9')).toEqual({ error: 'Blink threshold: between 0.05 and 0.5 EAR' });
+    expect(withField(DEFAULT_CANDIDATE_PARAMS, field('blinkThreshold'), '')).toEqual({ error: 'Blink threshold: type a number' });
+    expect(withField(DEFAULT_CANDIDATE_PARAMS, field('blinkThreshold'), 'abc')).toEqual({ error: 'Blink threshold: type a number' });
+  });
+  it('every schema parameter has a field', () => {
+    expect(PARAM_FIELDS.map((f) => f.key).sort()).toEqual(Object.keys(DEFAULT_CANDIDATE_PARAMS).sort());
+  });
+  it('keeps the parameters per project file, and falls back to the defaults on anything it cannot use', () => {
+    const mem = new Map<string, string>();
+    const storage = { getItem: (k: string) => mem.get(k) ?? null, setItem: (k: string, v: string) => void mem.set(k, v) };
+    const p = { ...DEFAULT_CANDIDATE_PARAMS, blinkThreshold: 0.3 };
+    saveParams('/a.tellframe', p, storage);
+    expect(loadParams('/a.tellframe', storage)).toEqual(p);
+    expect(loadParams('/b.tellframe', storage)).toEqual(DEFAULT_CANDIDATE_PARAMS);
+    mem.set('tellframe.signalParams:/b.tellframe', '{"blinkThreshold": 7}');
+    expect(loadParams('/b.tellframe', storage)).toEqual(DEFAULT_CANDIDATE_PARAMS);
+    mem.set('tellframe.signalParams:/b.tellframe', 'not json');
+    expect(loadParams('/b.tellframe', storage)).toEqual(DEFAULT_CANDIDATE_PARAMS);
+    expect(loadParams(null, storage)).toEqual(DEFAULT_CANDIDATE_PARAMS);
+  });
+});
+
+describe('lane scales', () => {
+  const lane = { id: 'lighting', name: 'Lighting', unit: 'luma', values: [100, 110], min: 0, max: 255, thresholds: [], summary: '' };
+  it('draws the surroundings on the lane’s own scale, widened to hold both', () => {
+    expect(laneScale({ ...lane, overlay: { name: 'surroundings', values: [120, null, 300] } })).toEqual({ lo: 0, hi: 300, overlay: { lo: 0, hi: 300 } });
+  });
+  it('draws the loudness on its own scale', () => {
+    expect(laneScale({ ...lane, id: 'mouth', max: 0.5, overlay: { name: 'loudness', values: [0, 0.4, 1] } })).toEqual({ lo: 0, hi: 0.5, overlay: { lo: 0, hi: 1 } });
+  });
+});
+
+function candidate(id: string, startFrame: number, endFrame: number, decision: 'accepted' | 'dismissed' | null = null): SignalView['candidates'][number] {
+  const [signal] = id.split(':') as [SignalView['candidates'][number]['signal']];
+  return {
+    id, signal, label: 'lip_sync_mismatch', startFrame, endFrame, text: id, value: 1, params: {},
+    decision: decision ? { decision, annotationId: null, annotationExists: decision === 'accepted', actor: 'ana', at: '2026-01-01T00:00:00Z' } : null,
+  };
+}
+
+function viewWith(candidates: SignalView['candidates'], params = DEFAULT_CANDIDATE_PARAMS): SignalView {
+  return { version: 'v', computedAt: '', frames: 200, params, lanes: [], blinks: [], blinkRate: 0, faceSeconds: 8, lipSync: null, candidates };
+}
+
+/** A client whose signals.view answers are released by the test, in order. */
+function rig(candidates: SignalView['candidates']) {
+  const pending: { input: { id: number; params: typeof DEFAULT_CANDIDATE_PARAMS }; resolve: (v: SignalView) => void }[] = [];
+  const calls: { method: string; input: unknown }[] = [];
+  let decideError: string | null = null;
+  const client = {
+    frameUrl: () => '',
+    call: vi.fn(async (method: string, input: unknown) => {
+      calls.push({ method, input });
+      if (method === 'project.info') return { path: '/p.tellframe' };
+      if (method === 'signals.view') return new Promise((resolve) => pending.push({ input: input as never, resolve }));
+      if (method === 'signals.decide') {
+        if (decideError) throw new Error(decideError);
+        return { annotation: null };
+      }
+      throw new Error(`unexpected ${method}`);
+    }),
+  } as unknown as TellframeClient;
+  let annotations: unknown[] = [];
+  const listeners = new Set<() => void>();
+  const source: AnnotationsSource & { change(): void; reloads: number } = {
+    reloads: 0,
+    subscribe: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    getState: () => ({ videoId: 1, annotations }),
+    reload: async () => {
+      source.reloads++;
+      source.change();
+    },
+    change: () => {
+      annotations = [...annotations];
+      for (const l of listeners) l();
+    },
+  };
+  const model = new SignalsModel(client, source);
+  const answer = async (c = candidates) => {
+    await vi.waitFor(() => expect(pending.length).toBeGreaterThan(0));
+    const p = pending.shift()!;
+    p.resolve(viewWith(c, p.input.params));
+    await new Promise((r) => setTimeout(r, 0));
+    return p.input;
+  };
+  const failDecide = (message: string) => {
+    decideError = message;
+  };
+  return { model, source, calls, pending, answer, failDecide };
+}
+
+describe('the signals model', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('asks for one view at a time, and for the newest parameters when the answer comes back', async () => {
+    const r = rig([]);
+    void r.model.open(1);
+    await vi.waitFor(() => expect(r.pending.length).toBe(1));
+    r.model.setParams({ ...DEFAULT_CANDIDATE_PARAMS, blinkThreshold: 0.25 });
+    r.model.setParams({ ...DEFAULT_CANDIDATE_PARAMS, blinkThreshold: 0.3 });
+    // Still one out; its answer (for the old parameters) is not shown.
+    expect(r.pending.length).toBe(1);
+    expect((await r.answer()).params.blinkThreshold).toBe(0.21);
+    expect(r.model.getState().view).toBeUndefined();
+    expect((await r.answer()).params.blinkThreshold).toBe(0.3);
+    expect(r.model.getState().view!.params.blinkThreshold).toBe(0.3);
+    expect(r.calls.filter((c) => c.method === 'signals.view').length).toBe(2);
+  });
+
+  it('] takes the candidate the frame is in, then the next; [ goes back; the ends say so', async () => {
+    const r = rig([candidate('blink:0-9', 0, 9), candidate('lip_sync:0-199', 0, 199), candidate('flicker:50-51', 50, 51)]);
+    void r.model.open(1);
+    await r.answer();
+    expect(r.model.step(1, 30)?.id).toBe('lip_sync:0-199');
+    expect(r.model.step(1, 0)?.id).toBe('flicker:50-51');
+    expect(r.model.step(1, 50)).toBeNull();
+    expect(r.model.getState().status?.text).toBe('No candidate after this one.');
+    expect(r.model.getState().selected).toBe('flicker:50-51');
+    expect(r.model.step(-1, 50)?.id).toBe('lip_sync:0-199');
+    r.model.select(null);
+    expect(r.model.step(-1, 40)?.id).toBe('lip_sync:0-199');
+    r.model.select(null);
+    expect(r.model.step(-1, 0)).toBeNull();
+  });
+
+  it('decides with the parameters the view was derived with (and a chosen label), then reads the annotations and the view again', async () => {
+    const r = rig([candidate('lip_sync:0-199', 0, 199)]);
+    void r.model.open(1);
+    await r.answer();
+    r.model.setLabel('lip_sync:0-199', 'audio_anomaly');
+    const done = r.model.decide('lip_sync:0-199', 'accept');
+    await r.answer([candidate('lip_sync:0-199', 0, 199, 'accepted')]);
+    expect(await done).toBe(true);
+    const decide = r.calls.find((c) => c.method === 'signals.decide')!.input;
+    expect(decide).toEqual({ id: 1, candidate: 'lip_sync:0-199', decision: 'accept', params: DEFAULT_CANDIDATE_PARAMS, label: 'audio_anomaly' });
+    expect(r.source.reloads).toBe(1);
+    expect(r.model.getState().view!.candidates[0]!.decision?.decision).toBe('accepted');
+    expect(r.model.getState().status?.text).toContain('Accepted');
+    // The read-back of the annotations does not ask for the view a second time.
+    await new Promise((res) => setTimeout(res, 200));
+    expect(r.calls.filter((c) => c.method === 'signals.view').length).toBe(2);
+  });
+
+  it('reads the view again when the annotations change elsewhere (an undo), once per burst', async () => {
+    const r = rig([candidate('lip_sync:0-199', 0, 199, 'accepted')]);
+    const stop = r.model.attach();
+    void r.model.open(1);
+    await r.answer();
+    r.source.change();
+    r.source.change();
+    await r.answer([candidate('lip_sync:0-199', 0, 199)]);
+    expect(r.model.getState().view!.candidates[0]!.decision).toBeNull();
+    await new Promise((res) => setTimeout(res, 200));
+    expect(r.calls.filter((c) => c.method === 'signals.view').length).toBe(2);
+    stop();
+    r.source.change();
+    await new Promise((res) => setTimeout(res, 200));
+    expect(r.calls.filter((c) => c.method === 'signals.view').length).toBe(2);
+  });
+
+  it('says why a decision failed', async () => {
+    const r = rig([candidate('lip_sync:0-199', 0, 199)]);
+    void r.model.open(1);
+    await r.answer();
+    r.failDecide('Candidate lip_sync:0-199 was accepted; delete that annotation first.');
+    expect(await r.model.decide('lip_sync:0-199', 'dismiss')).toBe(false);
+    expect(r.model.getState().status).toEqual({ text: 'Candidate lip_sync:0-199 was accepted; delete that annotation first.', error: true });
+    expect(await r.model.decide('nope', 'accept')).toBe(false);
+    expect(r.model.getState().status?.error).toBe(true);
+  });
+});
