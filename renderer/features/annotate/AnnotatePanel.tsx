@@ -150,7 +150,7 @@ export function AnnotatePanel({ model, player, client }: { model: AnnotateModel;
           </>
         )}
       </Timeline>
-      <CandidateList signals={signals} labels={s.labels} videoId={video.id} onGo={(f) => player.goTo(f)} />
+      <CandidateList signals={signals} labels={s.labels} videoId={video.id} player={player} />
       <VerdictPanel key={video.id} model={model} mine={model.myVerdict()} />
       <div className="list-filters">
         <label>

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { memo, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { DEFAULT_CANDIDATE_PARAMS, type CandidateParams } from '../../../shared/candidates';
 import type { Label } from '../../../shared/model';
+import type { PlayerController } from '../player/controller';
 import { DECISION_COLOUR } from './draw';
 import { SIGNAL_NAMES, decisionOf, type CandidateRow, type SignalsModel } from './model';
 import { PARAM_FIELDS, sameParams, shown, withField, type ParamField } from './params';
@@ -14,7 +15,8 @@ const MAX_ROWS = 200;
  * records it was looked at, Reopen forgets the decision. Above them, the
  * parameters they are derived with (kept per project).
  */
-export function CandidateList({ signals, labels, videoId, onGo }: { signals: SignalsModel; labels: Label[]; videoId: number; onGo: (frame: number) => void }) {
+// Memoised: the panel around it renders on every frame the player shows, the list only when its own props change.
+export const CandidateList = memo(function CandidateList({ signals, labels, videoId, player }: { signals: SignalsModel; labels: Label[]; videoId: number; player: PlayerController }) {
   const s = useSyncExternalStore(signals.subscribe, signals.getState);
   const scroller = useRef<HTMLDivElement>(null);
   const sv = s.videoId === videoId ? s.view : undefined;
@@ -66,7 +68,7 @@ export function CandidateList({ signals, labels, videoId, onGo }: { signals: Sig
                 onLabel={(l) => signals.setLabel(c.id, l)}
                 onGo={() => {
                   signals.select(c.id);
-                  onGo(c.startFrame);
+                  player.goTo(c.startFrame);
                 }}
                 onDecide={(d) => void signals.decide(c.id, d)}
               />
@@ -80,7 +82,7 @@ export function CandidateList({ signals, labels, videoId, onGo }: { signals: Sig
       </div>
     </section>
   );
-}
+});
 
 function Row({ c, selected, busy, labels, label, onLabel, onGo, onDecide }: {
   c: CandidateRow;

@@ -123,12 +123,18 @@ export function SignalLanes({ client, player, signals, video, view, width, curre
         </JobPanel>
       ) : null}
       {job.error ? <p className="error" role="alert">{job.error}</p> : null}
-      {s.error && s.videoId === video.id ? <p className="error" role="alert">{s.error}</p> : null}
+      {s.error && s.videoId === video.id ? (
+        <p className="error" role="alert">
+          {s.error}{' '}
+          <button type="button" onClick={() => void signals.refresh()}>Try again</button>
+        </p>
+      ) : null}
       {sv && shown ? (
         <div className="signal-canvas" style={{ height: lanesH }}>
           <canvas
             ref={canvas}
             data-testid="signal-canvas"
+            aria-label="Signal lanes: click to go to a frame"
             style={{ width: w, height: lanesH }}
             onClick={(e) => {
               const { frame } = frameAt(e.clientX, e.currentTarget);
