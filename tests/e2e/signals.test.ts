@@ -168,8 +168,13 @@ describe('signal tracks and candidates', () => {
     await page.screenshot({ path: path.join(shots, 'signals-dismissed.png') });
     await page.locator('[data-testid="candidates"]').screenshot({ path: path.join(shots, 'signals-candidates.png') });
 
-    // Reopen from its button brings it back.
+    // Reopen from its button brings it back; Ctrl+Z (no annotation changes, only the decision) dismisses it again.
     await row(LIP).locator('button:has-text("Reopen")').click();
+    await expect.poll(() => row(LIP).getAttribute('data-decision')).toBe('open');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => row(LIP).getAttribute('data-decision')).toBe('dismissed');
+    await page.keyboard.press('Control+Shift+z');
     await expect.poll(() => row(LIP).getAttribute('data-decision')).toBe('open');
   });
 

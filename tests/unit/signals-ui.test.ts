@@ -78,21 +78,23 @@ function rig(candidates: SignalView['candidates']) {
       throw new Error(`unexpected ${method}`);
     }),
   } as unknown as TellframeClient;
-  let annotations: unknown[] = [];
+  type Side = ReturnType<AnnotationsSource['getState']>;
+  let side: Side = { videoId: 1, annotations: [], history: { undo: null, redo: null } };
   const listeners = new Set<() => void>();
-  const source: AnnotationsSource & { change(): void; reloads: number } = {
+  const source: AnnotationsSource & { change(patch: Partial<Side>): void; reloads: number; onReload: Partial<Side> } = {
     reloads: 0,
+    onReload: {},
     subscribe: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
     },
-    getState: () => ({ videoId: 1, annotations }),
+    getState: () => side,
     reload: async () => {
       source.reloads++;
-      source.change();
+      source.change(source.onReload);
     },
-    change: () => {
-      annotations = [...annotations];
+    change: (patch) => {
+      side = { ...side, annotations: [...side.annotations], ...patch };
       for (const l of listeners) l();
     },
   };
@@ -146,9 +148,11 @@ describe('the signals model', () => {
 
   it('decides with the parameters the view was derived with (and a chosen label), then reads the annotations and the view again', async () => {
     const r = rig([candidate('lip_sync:0-199', 0, 199)]);
+    const stop = r.model.attach();
     void r.model.open(1);
     await r.answer();
     r.model.setLabel('lip_sync:0-199', 'audio_anomaly');
+    r.source.onReload = { annotations: [{ id: 'a1', provenance: { signal: 'lip_sync' } }], history: { undo: 'Accept candidate lip_sync:0-199 as segment audio_anomaly', redo: null } };
     const done = r.model.decide('lip_sync:0-199', 'accept');
     await r.answer([candidate('lip_sync:0-199', 0, 199, 'accepted')]);
     expect(await done).toBe(true);
@@ -160,23 +164,38 @@ describe('the signals model', () => {
     // The read-back of the annotations does not ask for the view a second time.
     await new Promise((res) => setTimeout(res, 200));
     expect(r.calls.filter((c) => c.method === 'signals.view').length).toBe(2);
+    stop();
   });
 
-  it('reads the view again when the annotations change elsewhere (an undo), once per burst', async () => {
+  it('reads the view again when a change elsewhere can change a decision (an undo, a deleted annotation), once per burst, and not for other edits', async () => {
     const r = rig([candidate('lip_sync:0-199', 0, 199, 'accepted')]);
+    r.source.change({ annotations: [{ id: 'a1', provenance: {} }], history: { undo: 'Accept candidate lip_sync:0-199 as segment lip_sync_mismatch', redo: null } });
     const stop = r.model.attach();
     void r.model.open(1);
     await r.answer();
-    r.source.change();
-    r.source.change();
+    const views = () => r.calls.filter((c) => c.method === 'signals.view').length;
+    const settle = () => new Promise((res) => setTimeout(res, 200));
+    // Ctrl+Z of the accept: the annotation goes and the history names the candidate (two notifications, one read).
+    r.source.change({ annotations: [], history: { undo: null, redo: 'Accept candidate lip_sync:0-199 as segment lip_sync_mismatch' } });
+    r.source.change({});
     await r.answer([candidate('lip_sync:0-199', 0, 199)]);
     expect(r.model.getState().view!.candidates[0]!.decision).toBeNull();
-    await new Promise((res) => setTimeout(res, 200));
-    expect(r.calls.filter((c) => c.method === 'signals.view').length).toBe(2);
+    await settle();
+    expect(views()).toBe(2);
+    // Edits that touch no decision: once the candidate leaves the history, nothing more is asked.
+    r.source.change({ annotations: [{ id: 'b', provenance: undefined }], history: { undo: 'Add segment blur_anomaly', redo: null } });
+    await r.answer();
+    r.source.change({ annotations: [{ id: 'b' }, { id: 'c' }], history: { undo: 'Add frame tag blur_anomaly', redo: null } });
+    await settle();
+    expect(views()).toBe(3);
+    // The undo of a dismissal changes no annotation, only the history.
+    r.source.change({ history: { undo: 'Add frame tag blur_anomaly', redo: 'Dismiss candidate lip_sync:0-199' } });
+    await r.answer();
+    expect(views()).toBe(4);
     stop();
-    r.source.change();
-    await new Promise((res) => setTimeout(res, 200));
-    expect(r.calls.filter((c) => c.method === 'signals.view').length).toBe(2);
+    r.source.change({ annotations: [], history: { undo: null, redo: null } });
+    await settle();
+    expect(views()).toBe(4);
   });
 
   it('says why a decision failed', async () => {

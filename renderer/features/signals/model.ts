@@ -51,8 +51,21 @@ export interface SignalsState {
 /** What the signals side needs of the annotation model: to follow its changes (undo, deletes) and to read it back after a decision. */
 export interface AnnotationsSource {
   subscribe(l: () => void): () => void;
-  getState(): { videoId: number | null; annotations: readonly unknown[] };
+  getState(): { videoId: number | null; annotations: readonly { id: string; provenance?: unknown }[]; history: { undo: string | null; redo: string | null } };
   reload(): Promise<void>;
+}
+
+/**
+ * What of the annotation side can change a candidate's decision: which
+ * annotations came from candidates (one deleted, or brought back, changes
+ * "accepted" to "annotation deleted"), and an undo or redo of a decision
+ * (the history names it "… candidate …"). Other edits leave the view as it
+ * is, so a long video's lanes are not fetched again on every edit.
+ */
+export function decisionStamp(a: ReturnType<AnnotationsSource['getState']>): string {
+  const fromCandidates = a.annotations.filter((x) => x.provenance).map((x) => x.id);
+  const about = (title: string | null) => (title && /\bcandidate\b/i.test(title) ? title : '');
+  return `${fromCandidates.join(',')}|${about(a.history.undo)}|${about(a.history.redo)}`;
 }
 
 const FOLLOW_MS = 120;
@@ -62,9 +75,10 @@ const FOLLOW_MS = 120;
  * their decisions) for the parameters chosen in this project, the selected
  * candidate, and decisions. One view request is out at a time; a change
  * while it is out asks again for the newest video and parameters when it
- * returns. The view is read again whenever the annotations change (a
- * decision undone, an accepted candidate's annotation deleted), so what the
- * list says is what the project holds.
+ * returns. The view is read again whenever a change on the annotation
+ * side can have changed a decision (a decision undone, an accepted
+ * candidate's annotation deleted), so what the list says is what the
+ * project holds.
  */
 export class SignalsModel {
   private state: SignalsState = { videoId: null, project: null, params: DEFAULT_CANDIDATE_PARAMS, view: undefined, error: null, status: null, selected: null, labelFor: {}, deciding: null };
@@ -72,7 +86,7 @@ export class SignalsModel {
   private inflight = false;
   private again = false;
   private follow: ReturnType<typeof setTimeout> | null = null;
-  private seenAnnotations: readonly unknown[] | null = null;
+  private seen = '';
 
   constructor(private readonly client: TellframeClient, private readonly annotations: AnnotationsSource) {}
 
@@ -88,11 +102,12 @@ export class SignalsModel {
 
   /** Follow the annotation model while mounted; returns the stop. */
   attach(): () => void {
-    this.seenAnnotations = this.annotations.getState().annotations;
+    this.seen = decisionStamp(this.annotations.getState());
     const off = this.annotations.subscribe(() => {
       const a = this.annotations.getState();
-      if (a.annotations === this.seenAnnotations) return;
-      this.seenAnnotations = a.annotations;
+      const stamp = decisionStamp(a);
+      if (stamp === this.seen) return;
+      this.seen = stamp;
       if (a.videoId === null || a.videoId !== this.state.videoId || this.state.view === null) return;
       // Bursts (a drag, an import) ask once.
       if (this.follow) clearTimeout(this.follow);
@@ -227,7 +242,7 @@ export class SignalsModel {
     } catch (err) {
       this.fail(`Saved, but the annotations could not be read again: ${(err as Error).message}`);
     }
-    this.seenAnnotations = this.annotations.getState().annotations;
+    this.seen = decisionStamp(this.annotations.getState());
     await this.refresh();
     return true;
   }
