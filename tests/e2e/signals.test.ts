@@ -111,6 +111,18 @@ describe('signal tracks and candidates', () => {
     await at(page, 120);
     expect(await row(LIP).getAttribute('aria-selected')).toBe('true');
     await page.locator('[data-testid="signal-lanes"]').screenshot({ path: path.join(shots, 'signals-lanes-only.png') });
+
+    // Zooming the timeline zooms the lanes with it: the open span of the lip-sync candidate still covers the mouth lane, frame 120 in view.
+    await page.click('[data-testid="timeline"] button:has-text("+")');
+    await page.click('[data-testid="timeline"] button:has-text("+")');
+    const tl = page.locator('[data-testid="timeline"]');
+    await expect.poll(() => tl.getAttribute('data-view-frames')).toBe('50');
+    const start = Number(await tl.getAttribute('data-view-start'));
+    expect(start).toBeLessThanOrEqual(120);
+    expect(await lanes().getAttribute('data-view')).toBe(`${start}:50`);
+    await page.locator('[data-testid="signal-lanes"]').screenshot({ path: path.join(shots, 'signals-lanes-zoomed.png') });
+    await page.click('[data-testid="timeline"] button:has-text("whole")');
+    await expect.poll(() => lanes().getAttribute('data-view')).toBe('0:200');
   });
 
   it('selects with ] and accepts with A: an annotation with its provenance, in the list and the API; Ctrl+Z reopens it; X dismisses it, also after a reload', async () => {

@@ -3,7 +3,7 @@ import type { TellframeClient } from '../../shared/api';
 import { DEFAULT_CANDIDATE_PARAMS, type SignalView } from '../../shared/candidates';
 import { SignalsModel, type AnnotationsSource } from '../../renderer/features/signals/model';
 import { PARAM_FIELDS, loadParams, saveParams, shown, withField } from '../../renderer/features/signals/params';
-import { laneScale } from '../../renderer/features/signals/draw';
+import { DECISION_COLOUR, drawSignalLanes, laneScale } from '../../renderer/features/signals/draw';
 
 const field = (key: string) => PARAM_FIELDS.find((f) => f.key === key)!;
 
@@ -207,5 +207,38 @@ describe('the signals model', () => {
     expect(r.model.getState().status).toEqual({ text: 'Candidate lip_sync:0-199 was accepted; delete that annotation first.', error: true });
     expect(await r.model.decide('nope', 'accept')).toBe(false);
     expect(r.model.getState().status?.error).toBe(true);
+  });
+});
+
+describe('drawing a lane zoomed far out', () => {
+  it('keeps a one-frame spike among 10,000 frames in its pixel column, and draws candidates by decision', () => {
+    const rects: { x: number; y: number; w: number; h: number; fill: string }[] = [];
+    let fill = '';
+    const ctx = new Proxy({} as Record<string, unknown>, {
+      get: (_t, k) => {
+        if (k === 'fillRect') return (x: number, y: number, w: number, h: number) => rects.push({ x, y, w, h, fill });
+        if (k === 'measureText') return (t: string) => ({ width: t.length * 5 });
+        if (k === 'fillStyle') return fill;
+        return () => {};
+      },
+      set: (_t, k, v) => {
+        if (k === 'fillStyle') fill = v as string;
+        return true;
+      },
+    }) as unknown as CanvasRenderingContext2D;
+    const values: (number | null)[] = Array.from({ length: 10_000 }, () => 0.1);
+    values[7_777] = 0.45;
+    const lane = { id: 'flicker', name: 'Face flicker', unit: '', values, overlay: null, min: 0, max: 0.5, thresholds: [], summary: '' };
+    drawSignalLanes(ctx, 100, { start: 0, frames: 10_000 }, { lanes: [lane], blinks: [], candidates: [candidate('flicker:7776-7777', 7776, 7777, 'dismissed')] }, null);
+    const series = rects.filter((r) => r.fill === '#7fb3ff');
+    // 100 columns of 100 frames; the spike's column (77) reaches far higher than the rest.
+    expect(series.length).toBe(100);
+    const top = (x: number) => series.find((r) => r.x === x)!.y;
+    expect(top(77)).toBeLessThan(top(50) - 20);
+    expect(Math.abs(top(50) - top(20))).toBeLessThan(0.01);
+    // The candidate, 2 frames wide, still shows (at least 3 px) at its place, in the dismissed colour.
+    const span = rects.find((r) => r.fill === DECISION_COLOUR.dismissed)!;
+    expect(span.x).toBeCloseTo(77.76, 1);
+    expect(span.w).toBeGreaterThanOrEqual(3);
   });
 });

@@ -87,7 +87,7 @@ export function SignalLanes({ client, player, signals, video, view, width, curre
   const cursorX = ((current - view.start) / view.frames) * w;
 
   return (
-    <div className="signal-lanes" data-testid="signal-lanes" data-state={state} aria-label="Signal tracks">
+    <div className="signal-lanes" data-testid="signal-lanes" data-state={state} data-view={`${view.start}:${view.frames}`} aria-label="Signal tracks">
       <div className="signal-head">
         <b>Signals</b>
         {sv ? (
