@@ -94,6 +94,8 @@ async function main(): Promise<void> {
   let requests = 0;
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Measured without the face model computing signals beside it (the page starts it on opening a video otherwise).
+    await page.addInitScript(() => localStorage.setItem('tellframe.signals.auto', 'off'));
     page.on('request', (r) => (r.url().includes('audio.view') || r.postData()?.includes('audio.view')) && requests++);
     await page.addInitScript('window.__name = (f) => f;');
     await page.goto(`${host.url}&video=${item.id}&frame=0`);

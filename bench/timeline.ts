@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Measured without the face model computing signals beside it (the page starts it on opening a video otherwise).
+    await page.addInitScript(() => localStorage.setItem('tellframe.signals.auto', 'off'));
     await page.addInitScript('window.__name = (f) => f;');
     const t0 = Date.now();
     await page.goto(`${host.url}&video=${item.id}&frame=0`);

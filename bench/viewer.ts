@@ -114,6 +114,8 @@ async function main(): Promise<void> {
     say(`# Viewer benchmark — ${new Date().toISOString()}`);
     say(`file: ${path.basename(file)} — ${v.codec} ${v.width}x${v.height}, ${v.frameCount} frames, ${v.duration.toFixed(1)} s; Chromium headless (software rendering), 2 cores`);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Measured without the face model computing signals beside it (the page starts it on opening a video otherwise).
+    await page.addInitScript(() => localStorage.setItem('tellframe.signals.auto', 'off'));
     // tsx compiles the functions handed to page.evaluate with esbuild's __name helper.
     const shim = 'window.__name = (f) => f;';
     await page.addInitScript(shim);

@@ -39,11 +39,17 @@ export interface BrowserRig {
   close(): Promise<void>;
 }
 
-export async function openRig(): Promise<BrowserRig> {
+/**
+ * A session, its web host and a Chromium page. Signals are not computed by
+ * themselves when a video opens unless `autoSignals` (the face model would
+ * compete with what the other tests time and check).
+ */
+export async function openRig(opts: { autoSignals?: boolean } = {}): Promise<BrowserRig> {
   const session = new Session({ configDir: tempDir(), actor: 'tester' });
   const host = await startWebHost(session);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  if (!opts.autoSignals) await page.addInitScript(() => localStorage.setItem('tellframe.signals.auto', 'off'));
   return {
     session, host, browser, page,
     async close() {

@@ -251,3 +251,43 @@ describe('signal tracks and candidates', () => {
     await help.waitFor({ state: 'detached' });
   });
 });
+
+describe('signals computed on opening a video', () => {
+  it('opening a video without signals computes them by itself; a cancel is not started again in that visit; the choice can be turned off', async () => {
+    const auto = await openRig({ autoSignals: true });
+    try {
+      const p = auto.page;
+      const clip = await makeMouthClip(tempDir(), { lag: -2, frames: 60 });
+      const { core: c2, id: v2 } = await projectWithVideo(auto, clip.path);
+      const l = () => p.locator('[data-testid="signal-lanes"]');
+      await p.goto(`${auto.host.url}&video=${v2}&frame=0`);
+      await at(p, 0);
+      expect(await p.locator('[data-testid="signals-auto"]').isChecked()).toBe(true);
+      // Started with no click: computing, then the lanes.
+      await expect.poll(() => l().getAttribute('data-state'), { timeout: 30_000 }).toMatch(/computing|ready/);
+      await expect.poll(() => l().getAttribute('data-state'), { timeout: 120_000 }).toBe('ready');
+      expect((await c2.call('signals.view', { id: v2 }))!.frames).toBe(60);
+
+      // A second video: cancelled, it stays without signals, also when opened again in this visit.
+      const other = await makeMouthClip(tempDir(), { lag: 3, frames: 60, name: 'other.mkv' });
+      const item = (await c2.call('media.import', { paths: [other.path] })).items[0]!;
+      if (!item.ok) throw new Error(item.error.message);
+      await p.goto(`${auto.host.url}&video=${item.id}&frame=0`);
+      await at(p, 0);
+      await expect.poll(() => l().getAttribute('data-state'), { timeout: 30_000 }).toBe('computing');
+      await p.click('[data-testid="signals-job"] button:has-text("Cancel")');
+      await expect.poll(() => l().getAttribute('data-state'), { timeout: 30_000 }).toBe('none');
+      // Turned off, the choice is kept in the browser: opening the video again does not start it.
+      await p.locator('[data-testid="signals-auto"]').uncheck();
+      await p.reload();
+      await at(p, 0);
+      await expect.poll(() => l().getAttribute('data-state'), { timeout: 30_000 }).toBe('none');
+      expect(await p.locator('[data-testid="signals-auto"]').isChecked()).toBe(false);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await l().getAttribute('data-state')).toBe('none');
+      expect(await c2.call('signals.view', { id: item.id })).toBeNull();
+    } finally {
+      await auto.close();
+    }
+  }, 240_000);
+});

@@ -7,6 +7,7 @@ import type { View } from '../annotate/Timeline';
 import { JobPanel } from '../JobPanel';
 import type { PlayerController } from '../player/controller';
 import { useJob } from '../useJob';
+import { loadAutoCompute, saveAutoCompute } from './params';
 import { DECISION_COLOUR, SERIES_COLOUR, SIGNAL_LANE_H, candidatesByLane, drawSignalLanes, fmtValue, overlayColour } from './draw';
 import { decisionOf, type SignalsModel } from './model';
 
@@ -28,6 +29,9 @@ export function signalSummary(v: SignalView): string {
   }
   return parts.join(' · ');
 }
+
+/** Videos whose automatic computing was cancelled in this visit: not started again by themselves. */
+const declined = new Set<number>();
 
 /**
  * The signal tracks under the timeline, for its view and zoom: one plot
@@ -58,6 +62,18 @@ export function SignalLanes({ client, player, signals, video, view, width, curre
   useEffect(() => {
     if (jobState === 'done') void signals.refresh();
   }, [jobState, signals]);
+
+  // Opened without signals: computed at once (unless turned off, or cancelled for this video in this visit).
+  // Asking again while a job runs for the video follows that job, so coming back shows its progress.
+  const [auto, setAuto] = useState(loadAutoCompute);
+  const compute = () => void job.launch(() => client.call('signals.start', { id: video.id }));
+  const noSignals = s.videoId === video.id && s.view === null;
+  useEffect(() => {
+    if (auto && noSignals && !declined.has(video.id) && !job.job && !job.running) compute();
+  }, [auto, noSignals, video.id]);
+  useEffect(() => {
+    if (jobState === 'cancelled') declined.add(video.id);
+  }, [jobState, video.id]);
 
   const w = Math.max(1, Math.round(width));
   const lanesH = sv ? sv.lanes.length * SIGNAL_LANE_H : 0;
@@ -98,13 +114,25 @@ export function SignalLanes({ client, player, signals, video, view, width, curre
         ) : null}
         {sv === null && state !== 'computing' ? (
           <>
-            <button type="button" onClick={() => void job.launch(() => client.call('signals.start', { id: video.id }))} data-testid="compute-signals">
+            <button type="button" onClick={compute} data-testid="compute-signals">
               Compute signals
             </button>
             <span className="muted">the face model on every frame: eyes, mouth against the sound, lighting, colour, sharpness, flicker</span>
           </>
         ) : null}
         {sv === undefined && !failed ? <span className="muted">Reading the signals…</span> : null}
+        <label className="muted signal-auto">
+          <input
+            type="checkbox"
+            checked={auto}
+            data-testid="signals-auto"
+            onChange={(e) => {
+              setAuto(e.target.checked);
+              saveAutoCompute(e.target.checked);
+            }}
+          />{' '}
+          compute when a video is opened
+        </label>
       </div>
       {job.job && (job.job.state !== 'done' || !sv) ? (
         <JobPanel

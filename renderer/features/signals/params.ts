@@ -71,6 +71,25 @@ export function saveParams(project: string | null, params: CandidateParams, stor
   }
 }
 
+const AUTO_KEY = 'tellframe.signals.auto';
+
+/** Whether a video's signals are computed as soon as it is opened without them (on unless turned off in this browser). */
+export function loadAutoCompute(storage: Pick<Storage, 'getItem'> | null = safeStorage()): boolean {
+  try {
+    return storage?.getItem(AUTO_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+export function saveAutoCompute(on: boolean, storage: Pick<Storage, 'setItem'> | null = safeStorage()): void {
+  try {
+    storage?.setItem(AUTO_KEY, on ? 'on' : 'off');
+  } catch {
+    // Only the choice for the next visit is lost.
+  }
+}
+
 function safeStorage(): Storage | null {
   try {
     return typeof localStorage === 'undefined' ? null : localStorage;
