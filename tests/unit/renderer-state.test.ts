@@ -102,4 +102,17 @@ describe('annotate model', () => {
     expect(calls).toEqual(['annotations.create', 'history.state']);
     expect(model.getState().annotations).toEqual([stored]);
   });
+
+  it('refuses a label key the player or the candidates use (A accepts, X dismisses) before asking the host', async () => {
+    const { AnnotateModel } = await import('../../renderer/features/annotate/model');
+    const calls: string[] = [];
+    const client = { call: async (method: string) => (calls.push(method), null), frameUrl: () => '' } as unknown as TellframeClient;
+    const model = new AnnotateModel(client);
+    for (const key of ['a', 'x', 'i']) {
+      expect(await model.changeLabels('labels.update', { id: 'blink_anomaly', patch: { hotkey: key } }, 'saved')).toMatch(new RegExp(`Key ${key.toUpperCase()} is taken`));
+      expect(await model.changeLabels('labels.create', { id: 'new_one', name: 'New', description: '', color: '#000000', hotkey: key, scope: 'frame' }, 'added')).toMatch(/is taken/);
+    }
+    expect(calls).toEqual([]);
+    expect(model.getState().status).toMatchObject({ error: true });
+  });
 });

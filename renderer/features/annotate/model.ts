@@ -31,8 +31,8 @@ const TOOL_HINT: Record<ShapeType, string> = {
   point: 'click the picture, then press a label key',
 };
 
-/** Keys the player already uses; labels cannot take them as hotkeys here. */
-export const RESERVED_KEYS = new Set(['i', 'o', 'j', 'k', 'l', 'g', 'm', '0', 'b', 'p', 'n']);
+/** Keys the player, the drawing tools and the signal candidates (A accept, X dismiss) already use; labels cannot take them as hotkeys here. */
+export const RESERVED_KEYS = new Set(['i', 'o', 'j', 'k', 'l', 'g', 'm', '0', 'b', 'p', 'n', 'a', 'x']);
 
 /**
  * The annotation side of the UI, outside React: the open video's annotations
@@ -166,6 +166,12 @@ export class AnnotateModel {
 
   /** Any labels.* change: said in the status line, the taxonomy read back. Returns an error message or null. */
   async changeLabels<M extends 'labels.create' | 'labels.update' | 'labels.retire' | 'labels.merge'>(method: M, input: Input<M>, done: string): Promise<string | null> {
+    const hotkey = 'hotkey' in input ? input.hotkey : 'patch' in input ? input.patch.hotkey : undefined;
+    if (typeof hotkey === 'string' && RESERVED_KEYS.has(hotkey)) {
+      const text = `Key ${hotkey.toUpperCase()} is taken by the player (see ? for the keys); choose another.`;
+      this.set({ status: { text, error: true } });
+      return text;
+    }
     try {
       await this.client.call(method, input);
       this.set({ status: { text: done, error: false } });
