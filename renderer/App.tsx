@@ -9,6 +9,7 @@ import { PathField } from './features/import/PathField';
 import type { TellframeClient } from '../shared/api';
 import { AnnotatePanel } from './features/annotate/AnnotatePanel';
 import { RegionOverlay } from './features/annotate/RegionOverlay';
+import { FaceOverlay } from './features/signals/FaceOverlay';
 import { Library } from './features/library/Library';
 import { Player } from './features/player/Player';
 import { ProjectChooser } from './features/project/ProjectChooser';
@@ -117,7 +118,7 @@ export function App({ store }: { store: Store }) {
           {state.selectedId !== null ? (
             <div className="work">
               <IntegrityBanner key={state.selectedId} check={state.integrity[state.selectedId]} client={store.client} onRelink={(file) => store.relink(state.selectedId!, file)} />
-              <Player player={store.player} overlay={<RegionOverlay model={store.annotate} player={store.player} />} />
+              <Player player={store.player} overlay={<><FaceOverlay client={store.client} player={store.player} /><RegionOverlay model={store.annotate} player={store.player} /></>} />
               <AnnotatePanel model={store.annotate} player={store.player} client={store.client} />
             </div>
           ) : (

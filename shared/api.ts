@@ -303,6 +303,16 @@ export const api = {
     output: KeptSignalsSchema.nullable(),
   },
   /**
+   * A video's kept face landmarks and boxes, to draw over the frames: the
+   * point names, their values (shared/landmarks.ts: base64, x and y per
+   * point per frame, eighths of a pixel) and x, y, width, height per frame;
+   * null before the signals are computed.
+   */
+  'signals.landmarks': {
+    input: z.object({ id: VideoId }).strict(),
+    output: z.object({ frames: z.number().int(), names: z.array(z.string()), data: z.string(), box: z.array(z.number().nullable()) }).nullable(),
+  },
+  /**
    * A video's signals as the page shows them: plot lanes per frame, blinks,
    * the mouth–audio lag, and candidates (derived with `params`, defaults for
    * any left out) each with the decision taken on it; null before the

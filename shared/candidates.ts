@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { base64Length } from './landmarks';
 import { BLINK_NORMS, bestLag, blinkRate, correlation, detectBlinks, type Blink } from './signals';
 
 /**
@@ -121,9 +122,15 @@ export const KeptSignalsSchema = z
     score: Series, earRight: Series, earLeft: Series, mar: Series,
     faceLuma: Series, ringLuma: Series, faceCb: Series, faceCr: Series, ringCb: Series, ringCr: Series,
     sharpFace: Series, sharpRing: Series, flicker: Series,
+    /** The names of the face-mesh points kept per frame (shared/landmarks.ts), and their values, base64. */
+    landmarkNames: z.array(z.string().max(64)).max(1000),
+    landmarks: z.string(),
   })
   .strict()
   .superRefine((k, ctx) => {
+    const bytes = k.frames * k.landmarkNames.length * 4;
+    if (k.landmarks.length !== base64Length(bytes)) ctx.addIssue({ code: 'custom', message: `landmarks hold ${k.landmarks.length} base64 characters, not ${base64Length(bytes)} (x and y of ${k.landmarkNames.length} points per frame)`, path: ['landmarks'] });
+    else if (!/^[A-Za-z0-9+/]*={0,2}$/.test(k.landmarks)) ctx.addIssue({ code: 'custom', message: 'landmarks are not base64', path: ['landmarks'] });
     if (k.box.length !== k.frames * 4) ctx.addIssue({ code: 'custom', message: `box has ${k.box.length} values, not 4 per frame (${k.frames * 4})`, path: ['box'] });
     for (const name of SIGNAL_SERIES) {
       if (k[name].length !== k.frames) ctx.addIssue({ code: 'custom', message: `${name} has ${k[name].length} values, not one per frame (${k.frames})`, path: [name] });

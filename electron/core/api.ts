@@ -32,7 +32,8 @@ import { defaultWorkerSpec, sourceWorkerSpec, type WorkerSpec } from './export/p
 import { computeFaceSignals, SIGNAL_PARAMS, type FaceSignalInput, type FaceSignals } from './signals/faceSignals';
 import type { SignalCsvVideo } from './signals/csv';
 import { DEFAULT_CANDIDATE_PARAMS, deriveSignals, KeptSignalsSchema, type CandidateParams, type KeptSignals, type SeriesName } from '../../shared/candidates';
-import { FACE_MODEL_VERSION } from './signals/faceModel';
+import { FACE_MODEL_VERSION, LANDMARKS } from './signals/faceModel';
+import { encodeLandmarks } from '../../shared/landmarks';
 import type { FaceWorkerReply, FaceWorkerRequest } from './signals/faceWorker';
 import type { ExportOptions } from '../../shared/exportFormats';
 import { JobTable } from './jobs';
@@ -518,6 +519,10 @@ export class Core {
     'signals.status': async ({ jobId }) => this.signalJobs.status(jobId),
     'signals.cancel': async ({ jobId }) => this.signalJobs.cancel(jobId),
     'signals.face': async ({ id }) => this.keptSignals(this.resolveVideo(id)),
+    'signals.landmarks': async ({ id }) => {
+      const k = this.keptSignals(this.resolveVideo(id));
+      return k ? { frames: k.frames, names: k.landmarkNames, data: k.landmarks, box: k.box } : null;
+    },
     'signals.view': async ({ id, params }) => {
       const row = this.resolveVideo(id);
       const k = this.keptSignals(row);
@@ -715,7 +720,11 @@ export class Core {
   async measureSignals(row: MediaRow, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<KeptSignals> {
     const s = await this.faceSignals(row, opts.signal ?? new AbortController().signal, opts.onProgress ?? (() => {}));
     // JSON has no NaN: frames without a face are kept as null. Values are rounded well below what they can tell apart.
-    const kept = KeptSignalsSchema.parse(JSON.parse(JSON.stringify({ ...roundedSignals(s), sha256: row.sha256, computedAt: new Date().toISOString() }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))));
+    const { landmarks, ...series } = roundedSignals(s);
+    const kept = KeptSignalsSchema.parse(JSON.parse(JSON.stringify({
+      ...series, sha256: row.sha256, computedAt: new Date().toISOString(),
+      landmarkNames: LANDMARKS.map((l) => l.name), landmarks: Buffer.from(encodeLandmarks(landmarks)).toString('base64'),
+    }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))));
     this.store.putAnalysis(row.id, 'face', JSON.stringify(kept));
     return kept;
   }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/api';
 import type { Annotation } from '../../shared/annotations';
 import { DEFAULT_CANDIDATE_PARAMS } from '../../shared/candidates';
-import { makeMouthClip } from '../fixtures/mouthClip';
+import { makeMouthClip, mouthPattern } from '../fixtures/mouthClip';
 import { tempDir } from '../integration/helpers';
 import { openRig, projectWithVideo, shots, shownIndex, type BrowserRig } from './page';
 
@@ -290,4 +290,38 @@ describe('signals computed on opening a video', () => {
       await auto.close();
     }
   }, 240_000);
+});
+
+describe('face landmarks on the picture', () => {
+  it('draws the face box, the eyes\' six points and the inner lips of the frame on screen, wider on the frames the jaw is open', async () => {
+    await page.goto(`${rig.host.url}&video=${id}&frame=0`);
+    await at(page, 0);
+    await expect.poll(() => lanes().getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    expect(await page.locator('[data-testid="face-overlay"]').count()).toBe(0);
+    await page.locator('[data-testid="face-overlay-toggle"]').check();
+    const overlay = page.locator('[data-testid="face-overlay"]');
+    await expect.poll(() => overlay.getAttribute('data-frame')).toBe('0');
+    expect(await overlay.getAttribute('data-face')).toBe('yes');
+    expect(await overlay.locator('[data-point]').count()).toBe(22);
+    expect(await overlay.locator('[data-testid="face-eye-r"]').count()).toBe(1);
+    // The lips' opening in image pixels: larger on every open frame than on every closed one (the clip's known pattern).
+    const open = mouthPattern(200);
+    const lipHeight = async (f: number) => {
+      await page.goto(`${rig.host.url}&video=${id}&frame=${f}`);
+      await at(page, f);
+      await expect.poll(() => page.locator('[data-testid="face-overlay"]').getAttribute('data-frame'), { timeout: 30_000 }).toBe(String(f));
+      const pts = (await page.locator('[data-testid="face-lips"]').getAttribute('points'))!.split(' ').map((q) => q.split(',').map(Number));
+      return Math.max(...pts.map((q) => q[1]!)) - Math.min(...pts.map((q) => q[1]!));
+    };
+    const openFrame = open.indexOf(true);
+    const closedFrame = open.indexOf(false);
+    const [hOpen, hClosed] = [await lipHeight(openFrame), await lipHeight(closedFrame)];
+    expect(hOpen).toBeGreaterThan(hClosed + 5);
+    await page.locator('[data-testid="frame-canvas"]').screenshot({ path: path.join(shots, 'signals-face-overlay.png') });
+    // Kept in the browser: still on after a reload; off removes it.
+    await page.reload();
+    await expect.poll(() => page.locator('[data-testid="face-overlay"]').count(), { timeout: 30_000 }).toBe(1);
+    await page.locator('[data-testid="face-overlay-toggle"]').uncheck();
+    await expect.poll(() => page.locator('[data-testid="face-overlay"]').count()).toBe(0);
+  });
 });

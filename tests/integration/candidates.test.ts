@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
+import { decodeLandmarks, fromBase64 } from '../../shared/landmarks';
 import { makeMouthClip } from '../fixtures/mouthClip';
 import { tempDir } from './helpers';
 import { untilDone } from './jobs';
@@ -49,6 +50,25 @@ describe('mouth–audio lag', () => {
     for (const s of [f.faceLuma, f.ringLuma, f.sharpFace, f.sharpRing]) expect(s.every((v) => v !== null && v > 0)).toBe(true);
     expect(f.flicker[0]).toBeNull();
     expect(f.flicker.slice(1).every((v) => v !== null)).toBe(true);
+    // The kept mesh points: the lips part on the open frames (upper middle 13 over lower middle 14), the eyes sit above the mouth.
+    const lm = (await core.call('signals.landmarks', { id: ids.late! }))!;
+    expect(lm.names).toHaveLength(22);
+    const pts = decodeLandmarks(fromBase64(lm.data));
+    const at = (frame: number, name: string) => {
+      const k = lm.names.indexOf(name);
+      return [pts[frame * 44 + k * 2]!, pts[frame * 44 + k * 2 + 1]!];
+    };
+    const gap = (i: number) => at(i, 'mouth_lower2')[1]! - at(i, 'mouth_upper2')[1]!;
+    const openGaps = o.map((x, i) => (x ? gap(i) : NaN)).filter(Number.isFinite);
+    const closedGaps = o.map((x, i) => (x ? NaN : gap(i))).filter(Number.isFinite);
+    expect(Math.min(...openGaps)).toBeGreaterThan(Math.max(...closedGaps));
+    for (let i = 0; i < 200; i += 37) {
+      expect(at(i, 'iris_right')[1]).toBeLessThan(at(i, 'mouth_upper2')[1]!);
+      // Inside the face box.
+      const [bx, by, bw, bh] = f.box.slice(i * 4, i * 4 + 4) as number[];
+      const [x, y] = at(i, 'r_eye_p1') as [number, number];
+      expect(x >= bx! - 1 && x <= bx! + bw! + 1 && y >= by! - 1 && y <= by! + bh! + 1).toBe(true);
+    }
   }, 60_000);
 
   it.each([

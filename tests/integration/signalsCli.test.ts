@@ -67,6 +67,8 @@ describe('tellframe signals', () => {
         const pts = core.store.db.prepare('SELECT pts FROM frames WHERE media_id = ? ORDER BY n').all(row.id) as { pts: number }[];
         expect(mine.map((r) => Number(r.pts))).toEqual(pts.map((p) => p.pts));
         expect(mine.map((r) => Number(r.mar))).toEqual(k.mar);
+        // The kept mesh points, in the original's pixels: the inner lips' middle points (13 above 14).
+        expect(mine.every((r) => Number(r.mouth_upper2_y) < Number(r.mouth_lower2_y) && Number(r.iris_right_x) > 0)).toBe(true);
         expect(mine.every((r) => Number(r.loudness) >= 0 && r.version === k.version)).toBe(true);
         // Times from the stored pts: 25 frames/s from frame 0.
         expect(Number(mine[10]!.time)).toBeCloseTo(0.4, 9);
@@ -105,7 +107,7 @@ describe('tellframe signals', () => {
     const cases: [string, RegExp][] = [
       ['other', /no video with SHA-256 f{64}/],
       ['version', /measured with older-model\/0/],
-      ['frames', /box has 80 values, not 4 per frame/],
+      ['frames', /landmarks hold \d+ base64 characters, not \d+ \(x and y of 22 points per frame\)/],
       ['json', /not JSON/],
     ];
     for (const [name, msg] of cases) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CandidateParamsSchema, DEFAULT_CANDIDATE_PARAMS, deriveSignals, median, robustDeviation, type MeasuredSignals } from '../../shared/candidates';
+import { base64Length, decodeLandmarks, encodeLandmarks, fromBase64 } from '../../shared/landmarks';
 import { cropChange, CROP, measurePixels } from '../../electron/core/signals/pixelSignals';
 
 /** Candidates from synthetic per-frame signals with known answers. */
@@ -137,6 +138,15 @@ describe('candidates from signals', () => {
     expect(CandidateParamsSchema.safeParse({ other: 1 }).success).toBe(false);
     expect(median([3, NaN, 1, 2])).toBe(2);
     expect(robustDeviation([1, 2, 3, 4, 100])).toBeCloseTo(1.4826, 9);
+  });
+});
+
+describe('landmark encoding', () => {
+  it('keeps eighths of a pixel up to 8191, and no value as no value', () => {
+    const values = [0, 1.125, 1.13, 8191.75, NaN, -1, 9000];
+    const back = Array.from(decodeLandmarks(fromBase64(Buffer.from(encodeLandmarks(values)).toString('base64'))));
+    expect(back).toEqual([0, 1.125, 1.125, 8191.75, NaN, NaN, NaN]);
+    expect(base64Length(encodeLandmarks(values).length)).toBe(Buffer.from(encodeLandmarks(values)).toString('base64').length);
   });
 });
 

@@ -1,12 +1,15 @@
 import { stringify } from 'csv-stringify/sync';
 import { SIGNAL_SERIES, type KeptSignals, type SeriesName } from '../../../shared/candidates';
+import { decodeLandmarks, fromBase64 } from '../../../shared/landmarks';
+import { LANDMARKS } from './faceModel';
 
 /**
  * Per-frame signal values as CSV (`tellframe signals --out`), for use as
  * features: one row per frame of each video, identified by the file's
  * SHA-256 and the frame index, with the frame's pts (time-base units), its
  * time in seconds from frame 0 (from the stored pts), the face box in the
- * original's pixels, every measured series and the audio loudness. Empty
+ * original's pixels, every measured series, the audio loudness and the kept
+ * face-mesh points (x, y in the original's pixels, to 1/8 pixel). Empty
  * cells where there is no value (no face, no audio). RFC 4180 via
  * csv-stringify, CRLF records, UTF-8 without BOM.
  */
@@ -19,6 +22,7 @@ const COLUMN: Record<SeriesName, string> = {
 
 export const SIGNAL_CSV_HEADER = [
   'video_id', 'sha256', 'frame', 'pts', 'time', 'box_x', 'box_y', 'box_w', 'box_h', ...SIGNAL_SERIES.map((s) => COLUMN[s]), 'loudness', 'version',
+  ...LANDMARKS.flatMap((l) => [`${l.name}_x`, `${l.name}_y`]),
 ] as const;
 
 export interface SignalCsvVideo {
@@ -37,6 +41,9 @@ const cell = (v: number | null | undefined): string | number => (v === null || v
 /** The rows of one video (and the header row first when asked). */
 export function signalCsv(v: SignalCsvVideo, header: boolean): string {
   const k = v.signals;
+  if (k.landmarkNames.join() !== LANDMARKS.map((l) => l.name).join()) throw new Error(`Signals kept with other landmarks (${k.landmarkNames.join(', ')}).`);
+  const lm = decodeLandmarks(fromBase64(k.landmarks));
+  const per = LANDMARKS.length * 2;
   const rows: (string | number)[][] = [];
   if (header) rows.push([...SIGNAL_CSV_HEADER]);
   for (let i = 0; i < k.frames; i++) {
@@ -44,6 +51,7 @@ export function signalCsv(v: SignalCsvVideo, header: boolean): string {
       v.videoId, k.sha256, i, v.pts[i]!, cell(v.times[i]),
       cell(k.box[i * 4]), cell(k.box[i * 4 + 1]), cell(k.box[i * 4 + 2]), cell(k.box[i * 4 + 3]),
       ...SIGNAL_SERIES.map((s) => cell(k[s][i])), cell(v.loudness[i]), k.version,
+      ...Array.from(lm.subarray(i * per, (i + 1) * per), (x) => cell(x)),
     ]);
   }
   return stringify(rows, { record_delimiter: 'windows' });

@@ -24,6 +24,18 @@ export const MIN_CONFIDENCE = 0.5;
 export const RIGHT_EYE = [33, 160, 158, 133, 153, 144] as const;
 export const LEFT_EYE = [362, 385, 387, 263, 373, 380] as const;
 export const MOUTH = { left: 78, right: 308, upper: [81, 13, 311], lower: [178, 14, 402] } as const;
+/** The iris centres (right, left) the iris model adds to the mesh. */
+export const IRIS = [468, 473] as const;
+
+/** The mesh points kept per frame (the ones the measures use, and the iris centres), with the names CSV columns give them. */
+export const LANDMARKS: readonly { id: number; name: string }[] = [
+  ...RIGHT_EYE.map((id, k) => ({ id, name: `r_eye_p${k + 1}` })),
+  ...LEFT_EYE.map((id, k) => ({ id, name: `l_eye_p${k + 1}` })),
+  { id: MOUTH.left, name: 'mouth_left' }, { id: MOUTH.right, name: 'mouth_right' },
+  ...MOUTH.upper.map((id, k) => ({ id, name: `mouth_upper${k + 1}` })),
+  ...MOUTH.lower.map((id, k) => ({ id, name: `mouth_lower${k + 1}` })),
+  { id: IRIS[0], name: 'iris_right' }, { id: IRIS[1], name: 'iris_left' },
+];
 
 export interface FaceMeasure {
   /** Detector confidence 0–1. */
@@ -34,6 +46,8 @@ export interface FaceMeasure {
   earRight: number;
   earLeft: number;
   mar: number;
+  /** x, y of each of LANDMARKS in the picture's pixels (NaN for the iris centres without the iris model). */
+  points: number[];
 }
 
 export interface FaceModel {
@@ -137,5 +151,6 @@ export function measureMesh(mesh: readonly (readonly number[])[], score: number)
     earRight: eyeAspectRatio(six(RIGHT_EYE)),
     earLeft: eyeAspectRatio(six(LEFT_EYE)),
     mar: mouthAspectRatio(p(MOUTH.left), p(MOUTH.right), MOUTH.upper.map(p) as [Pt, Pt, Pt], MOUTH.lower.map(p) as [Pt, Pt, Pt]),
+    points: LANDMARKS.flatMap(({ id }) => (mesh[id] ? [mesh[id][0]!, mesh[id][1]!] : [NaN, NaN])),
   };
 }

@@ -3,7 +3,7 @@ import { TellframeError } from '../../../shared/errors';
 import { decodeThreads } from '../media/extract';
 import { parseShowinfoLine } from '../media/frameIndex';
 import { spawnTracked } from '../media/process';
-import { createFaceModel, FACE_MODEL_VERSION, MIN_CONFIDENCE, type FaceModel } from './faceModel';
+import { createFaceModel, FACE_MODEL_VERSION, LANDMARKS, MIN_CONFIDENCE, type FaceModel } from './faceModel';
 import { CROP, cropChange, measurePixels, RING_FRACTION } from './pixelSignals';
 
 /**
@@ -56,6 +56,8 @@ export interface FaceSignals {
   sharpRing: number[];
   /** Change of the face from the previous frame (0–1); NaN unless both have a face. */
   flicker: number[];
+  /** Per frame x, y of each of LANDMARKS in the original's pixels (NaN without a face). */
+  landmarks: number[];
 }
 
 
@@ -73,7 +75,7 @@ export async function computeFaceSignals(
     version: FACE_MODEL_VERSION, params: SIGNAL_PARAMS, measureWidth: w, frames: n,
     earRight: series(), earLeft: series(), mar: series(), score: series(), box: new Array<number>(n * 4).fill(NaN),
     faceLuma: series(), ringLuma: series(), faceCb: series(), faceCr: series(), ringCb: series(), ringCr: series(),
-    sharpFace: series(), sharpRing: series(), flicker: series(),
+    sharpFace: series(), sharpRing: series(), flicker: series(), landmarks: new Array<number>(n * LANDMARKS.length * 2).fill(NaN),
   };
   let lastCrop: Float32Array | null = null;
   const proc = spawnTracked(input.ffmpeg, [
@@ -114,6 +116,7 @@ export async function computeFaceSignals(
           out.mar[i] = m.mar;
           out.score[i] = m.score;
           for (let k = 0; k < 4; k++) out.box[i * 4 + k] = m.box[k]! * scale;
+          for (let k = 0; k < m.points.length; k++) out.landmarks[i * m.points.length + k] = m.points[k]! * scale;
         }
         if (px) {
           out.faceLuma[i] = px.faceLuma;

@@ -8,6 +8,7 @@ import { JobPanel } from '../JobPanel';
 import type { PlayerController } from '../player/controller';
 import { useJob } from '../useJob';
 import { loadAutoCompute, saveAutoCompute } from './params';
+import { faceOverlay } from './FaceOverlay';
 import { DECISION_COLOUR, SERIES_COLOUR, SIGNAL_LANE_H, candidatesByLane, drawSignalLanes, fmtValue, overlayColour } from './draw';
 import { decisionOf, type SignalsModel } from './model';
 
@@ -60,8 +61,12 @@ export function SignalLanes({ client, player, signals, video, view, width, curre
 
   // A finished job's signals are read at once.
   useEffect(() => {
-    if (jobState === 'done') void signals.refresh();
+    if (jobState === 'done') {
+      void signals.refresh();
+      faceOverlay.refresh();
+    }
   }, [jobState, signals]);
+  const overlay = useSyncExternalStore(faceOverlay.subscribe, faceOverlay.getState);
 
   // Opened without signals: computed at once (unless turned off, or cancelled for this video in this visit).
   // Asking again while a job runs for the video follows that job, so coming back shows its progress.
@@ -110,6 +115,9 @@ export function SignalLanes({ client, player, signals, video, view, width, curre
           <>
             <span className="muted" data-testid="signal-summary">{signalSummary(sv)}</span>
             <button type="button" className="link" aria-expanded={shown} onClick={() => setShown((x) => !x)}>{shown ? 'hide lanes' : 'show lanes'}</button>
+            <label className="muted">
+              <input type="checkbox" checked={overlay.on} data-testid="face-overlay-toggle" onChange={(e) => faceOverlay.setOn(e.target.checked)} /> face landmarks on the picture
+            </label>
           </>
         ) : null}
         {sv === null && state !== 'computing' ? (
