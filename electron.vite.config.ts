@@ -28,6 +28,7 @@ export default defineConfig({
           index: resolve(root, 'electron/main/index.ts'),
           exportWorker: resolve(root, 'electron/core/export/textWorker.ts'),
           faceWorker: resolve(root, 'electron/core/signals/faceWorker.ts'),
+          audioWorker: resolve(root, 'electron/core/media/audioWorker.ts'),
         },
       },
     },

@@ -15,7 +15,7 @@ import { extractFrame, seeksByDts, type ExtractedFrame, type FrameFormat } from 
 import { FrameServer, type RawFrame, type VideoSource } from './media/frameServer';
 import { analyseMedia } from './media/forensics';
 import { hashFrames, repeatRuns } from './media/frameHashes';
-import { AUDIO_VERSION, BANDS, bandHz, decodeAudio, frameEnvelope, hasPcm, peaksIn, spectrogramIn, type AudioPeaks } from './media/audioAnalysis';
+import { AUDIO_VERSION, BANDS, bandHz, decodeAudio, frameEnvelope, hasPcm, peaksIn, type AudioPeaks } from './media/audioAnalysis';
 import { FrameHashSummarySchema, type Forensics, type FrameHashJob, type FrameHashSummary } from '../../shared/forensics';
 import { hashFile } from './media/hash';
 import { importPaths, type ImportProgress } from './media/importer';
@@ -35,6 +35,7 @@ import { DEFAULT_CANDIDATE_PARAMS, deriveSignals, KeptSignalsSchema, type Candid
 import { FACE_MODEL_VERSION, LANDMARKS } from './signals/faceModel';
 import { encodeLandmarks } from '../../shared/landmarks';
 import type { FaceWorkerReply, FaceWorkerRequest } from './signals/faceWorker';
+import { Spectrograms } from './media/spectrograms';
 import type { ExportOptions } from '../../shared/exportFormats';
 import { JobTable } from './jobs';
 import type { ReportOptions, ReportProgress, ReportResult } from '../../shared/report';
@@ -61,6 +62,8 @@ export interface CoreOptions {
   exportWorker?: WorkerSpec | null;
   /** How the face-signal worker starts (default: from the TypeScript sources via tsx; null: on this thread). */
   faceWorker?: WorkerSpec | null;
+  /** How the spectrogram worker starts (default: from the TypeScript sources via tsx; null: on this thread). */
+  audioWorker?: WorkerSpec | null;
   /** How reports are printed as PDF (default: headless Chromium; the desktop app passes Electron's printToPDF; null: none). */
   printPdf?: PdfPrinter | null;
 }
@@ -166,6 +169,7 @@ export class Core {
     this.exportWorker = opts.exportWorker === undefined ? defaultWorkerSpec() : opts.exportWorker;
     this.printPdf = opts.printPdf === undefined ? nodePdfPrinter() : opts.printPdf;
     this.faceWorker = opts.faceWorker === undefined ? sourceWorkerSpec(new URL('./signals/faceWorker.ts', import.meta.url)) : opts.faceWorker;
+    this.spectrograms = new Spectrograms(opts.audioWorker === undefined ? sourceWorkerSpec(new URL('./media/audioWorker.ts', import.meta.url)) : opts.audioWorker);
     this.annotate = new Annotator({ store, actor: () => this.actor, frames: (id) => this.frameTable(id) });
     const envMb = Number(process.env.TELLFRAME_FRAME_CACHE_MB);
     this.frames = new FrameServer(() => this.bins, {
@@ -187,6 +191,7 @@ export class Core {
     this.reportJobs.abortAll();
     this.frameHashJobs.abortAll();
     this.signalJobs.abortAll();
+    this.spectrograms.close();
     this.frames.close();
     this.store.close();
   }
@@ -288,6 +293,7 @@ export class Core {
   private readonly signalCache = new Map<number, { stamp: string; k: KeptSignals }>();
   private readonly signalJobs = new JobTable<{ done: number; total: number; what: string; fraction: number }, { frames: number }>('signals');
   private readonly faceWorker: WorkerSpec | null;
+  private readonly spectrograms: Spectrograms;
   private ffmpegInfo: { version: string; configuration: string } | null = null;
   private readonly exportWorker: WorkerSpec | null;
   private readonly printPdf: PdfPrinter | null;
@@ -505,7 +511,7 @@ export class Core {
       const a = await this.audioPeaks(row);
       if (!a) throw new TellframeError('NOT_FOUND', 'This video has no audio stream.');
       const { min, max } = peaksIn(a, edges);
-      return { min, max, spectrogram: spectrogram ? Buffer.from(spectrogramIn(row.sha256, a.samples, edges)).toString('base64') : null };
+      return { min, max, spectrogram: spectrogram ? Buffer.from(await this.spectrograms.compute(row.sha256, a.samples, edges)).toString('base64') : null };
     },
     'audio.envelope': async ({ id }) => ({ rms: await this.envelopeOf(this.resolveVideo(id)) }),
     'signals.start': async ({ id }) => {

@@ -27,6 +27,8 @@ import { createMainWindow, hardenContents, hardenSession, isAppOrigin, isAppUrl,
 const EXPORT_WORKER: WorkerSpec = { start: () => new Worker(new URL('./exportWorker.js', import.meta.url)) };
 /** The face-signal worker, built the same way (electron/core/signals/faceWorker.ts → faceWorker.js). */
 const FACE_WORKER: WorkerSpec = { start: () => new Worker(new URL('./faceWorker.js', import.meta.url)) };
+/** The spectrogram worker (electron/core/media/audioWorker.ts → audioWorker.js). */
+const AUDIO_WORKER: WorkerSpec = { start: () => new Worker(new URL('./audioWorker.js', import.meta.url)) };
 
 /**
  * App lifecycle: one instance, one window, at most one open project. The
@@ -110,7 +112,7 @@ async function openProject(file: string, how: 'open' | 'create', opts: { forgetO
   let core: Core;
   try {
     const user = sessionHost.user();
-    const coreOpts = { prewarmDecoder: true, exportWorker: EXPORT_WORKER, faceWorker: FACE_WORKER, printPdf: electronPdf, ...(user ? { actor: user } : {}) };
+    const coreOpts = { prewarmDecoder: true, exportWorker: EXPORT_WORKER, faceWorker: FACE_WORKER, audioWorker: AUDIO_WORKER, printPdf: electronPdf, ...(user ? { actor: user } : {}) };
     core = how === 'create' ? Core.create(abs, coreOpts) : Core.open(abs, coreOpts);
   } catch (err) {
     if (opts.forgetOnFailure) forgetProject(abs);

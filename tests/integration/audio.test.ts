@@ -95,6 +95,21 @@ describe('audio view data', () => {
     }
   });
 
+  it('computes spectrograms on a worker thread, the same bytes as on the host\'s own thread', async () => {
+    const edges = Array.from({ length: 41 }, (_, i) => i / 20);
+    const viaWorker = (await core.call('audio.view', { id, edges, spectrogram: true })).spectrogram!;
+    const counts = (core as unknown as { spectrograms: { count: { worker: number; inline: number } } }).spectrograms.count;
+    expect(counts.worker).toBeGreaterThan(0);
+    expect(counts.inline).toBe(0);
+    const inline = Core.open(core.store.file, { actor: 'ana', audioWorker: null });
+    try {
+      expect((await inline.call('audio.view', { id, edges, spectrogram: true })).spectrogram).toBe(viaWorker);
+      expect((inline as unknown as { spectrograms: { count: { inline: number } } }).spectrograms.count.inline).toBe(1);
+    } finally {
+      inline.close();
+    }
+  });
+
   it('makes the PCM again when the temp copy is gone, in a running project and in a reopened one', async () => {
     const v = await core.call('media.get', { id });
     const edges = [0, 0.5, 1, 1.5, 2];
