@@ -363,29 +363,48 @@ export function buildProgram(): Command {
         };
         let next = 0;
         let measured = 0;
+        const failed: number[] = [];
         const worker = async () => {
           while (next < rows.length) {
             const row = rows[next++]!;
-            let k = opts.force ? null : core.keptSignals(row);
-            let what = 'kept';
-            if (!k) {
-              const t0 = performance.now();
-              done.set(row.id, 0);
-              k = await core.measureSignals(row, { onProgress: (d, total) => { done.set(row.id, total ? d / total : 0); show(); } });
-              done.delete(row.id);
-              const s = (performance.now() - t0) / 1000;
-              what = `measured in ${s.toFixed(1)} s (${(k.frames / s).toFixed(1)} frames/s)`;
-              measured++;
+            // One video failing (a moved file, a broken stream) does not stop the others: it is reported and counted.
+            try {
+              let k = opts.force ? null : core.keptSignals(row);
+              let what = 'kept';
+              if (!k) {
+                const t0 = performance.now();
+                done.set(row.id, 0);
+                try {
+                  k = await core.measureSignals(row, { onProgress: (d, total) => { done.set(row.id, total ? d / total : 0); show(); } });
+                } finally {
+                  done.delete(row.id);
+                }
+                const s = (performance.now() - t0) / 1000;
+                what = `measured in ${s.toFixed(1)} s (${(k.frames / s).toFixed(1)} frames/s)`;
+                measured++;
+              }
+              if (opts.save) {
+                // Written whole or not at all: a job killed meanwhile leaves no truncated file for --merge to trip on.
+                const file = path.join(opts.save, `${row.sha256}.signals.json`);
+                await writeFile(`${file}.partial`, JSON.stringify(k));
+                await rename(`${file}.partial`, file);
+              }
+              if (tty) process.stderr.write('\r\x1b[K');
+              out(`#${row.id}  ${row.sha256}  ${k.frames} frames  ${what}  ${row.path}`);
+            } catch (err) {
+              failed.push(row.id);
+              const info = toErrorInfo(err);
+              if (tty) process.stderr.write('\r\x1b[K');
+              out(`error #${row.id}  ${row.path}: ${info.message} [${info.code}]`);
             }
-            if (opts.save) await writeFile(path.join(opts.save, `${row.sha256}.signals.json`), JSON.stringify(k));
-            if (tty) process.stderr.write('\r\x1b[K');
-            out(`#${row.id}  ${row.sha256}  ${k.frames} frames  ${what}  ${row.path}`);
             show();
           }
         };
         await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, rows.length)) }, worker));
-        out(`${rows.length} videos${shard ? ` (shard ${shard.i}/${shard.n})` : ''}: ${measured} measured, ${rows.length - measured} kept already.`);
-        if (opts.out) await writeSignalCsv(core, rows.map((r) => r.id), opts.out);
+        const good = rows.filter((r) => !failed.includes(r.id));
+        out(`${rows.length} videos${shard ? ` (shard ${shard.i}/${shard.n})` : ''}: ${measured} measured, ${good.length - measured} kept already${failed.length ? `, ${failed.length} failed` : ''}.`);
+        if (opts.out) await writeSignalCsv(core, good.map((r) => r.id), opts.out);
+        if (failed.length) throw new TellframeError('FFMPEG_FAILED', `Signals of ${failed.length} of ${rows.length} videos could not be measured (${failed.map((id) => `#${id}`).join(', ')}); the others are kept.`);
       });
     });
 

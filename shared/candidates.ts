@@ -130,13 +130,22 @@ export const KeptSignalsSchema = z
   .superRefine((k, ctx) => {
     const bytes = k.frames * k.landmarkNames.length * 4;
     if (k.landmarks.length !== base64Length(bytes)) ctx.addIssue({ code: 'custom', message: `landmarks hold ${k.landmarks.length} base64 characters, not ${base64Length(bytes)} (x and y of ${k.landmarkNames.length} points per frame)`, path: ['landmarks'] });
-    else if (!/^[A-Za-z0-9+/]*={0,2}$/.test(k.landmarks)) ctx.addIssue({ code: 'custom', message: 'landmarks are not base64', path: ['landmarks'] });
+    else {
+      const pad = (3 - (bytes % 3)) % 3;
+      const body = k.landmarks.slice(0, k.landmarks.length - pad);
+      if (!/^[A-Za-z0-9+/]*$/.test(body) || k.landmarks.slice(body.length) !== '='.repeat(pad)) {
+        ctx.addIssue({ code: 'custom', message: 'landmarks are not base64 of that many bytes', path: ['landmarks'] });
+      }
+    }
     if (k.box.length !== k.frames * 4) ctx.addIssue({ code: 'custom', message: `box has ${k.box.length} values, not 4 per frame (${k.frames * 4})`, path: ['box'] });
     for (const name of SIGNAL_SERIES) {
       if (k[name].length !== k.frames) ctx.addIssue({ code: 'custom', message: `${name} has ${k[name].length} values, not one per frame (${k.frames})`, path: [name] });
     }
   });
 export type KeptSignals = z.infer<typeof KeptSignalsSchema>;
+
+/** A face out of view longer than this ends a stretch without blinks (it may have blinked meanwhile). */
+export const FACE_GAP_SECONDS = 1;
 
 /** Measured per-frame signals (null: no face in that frame). */
 export interface MeasuredSignals {
@@ -245,18 +254,26 @@ export function deriveSignals(m: MeasuredSignals, times: readonly number[], loud
       ? `${blinks.length} blinks in ${fmt(faceSeconds)} s with a face: ${fmt(rate)}/min (people: about ${BLINK_NORMS.restPerMinute} at rest, ${BLINK_NORMS.conversationPerMinute} talking)`
       : 'No face found',
   });
-  // Stretches of face without a blink: between blinks, and from the first / to the last frame with a face.
-  const faceRuns = runs(n, hasFace);
-  if (faceRuns.length) {
-    const first = faceRuns[0]![0];
-    const last = faceRuns[faceRuns.length - 1]![1];
-    const edges: [number, number][] = [];
+  // Stretches of face without a blink: between blinks, and from where the face comes into view to where it leaves.
+  // A face out of view for longer than FACE_GAP_SECONDS may have blinked meanwhile: the stretch ends there.
+  const inView: [number, number][] = [];
+  for (const r of runs(n, hasFace)) {
+    const last = inView[inView.length - 1];
+    if (last && times[r[0]]! - times[last[1] + 1]! <= FACE_GAP_SECONDS) last[1] = r[1];
+    else inView.push([r[0], r[1]]);
+  }
+  const edges: [number, number][] = [];
+  let k = 0;
+  for (const [first, last] of inView) {
     let from = first;
-    for (const b of blinks) {
+    for (; k < blinks.length && blinks[k]!.startFrame <= last; k++) {
+      const b = blinks[k]!;
       if (b.startFrame - 1 >= from) edges.push([from, b.startFrame - 1]);
       from = b.endFrame + 1;
     }
     if (last >= from) edges.push([from, last]);
+  }
+  {
     for (const [a, b] of edges) {
       let seen = 0;
       for (let i = a; i <= b; i++) if (hasFace(i)) seen += dur(i, i);
@@ -271,18 +288,21 @@ export function deriveSignals(m: MeasuredSignals, times: readonly number[], loud
   const loud = loudness.length === n ? loudness.map((v) => v) : [];
   let lipSync: LipSync | null = null;
   const frameMs = (a: number, b: number) => (dur(a, b) / (b - a + 1)) * 1000;
-  if (loud.length && n > 1) {
-    const maxLag = Math.max(2, Math.round(0.5 / (dur(0, n - 1) / n)));
+  const total = dur(0, n - 1);
+  // Frames of no duration (duplicate pts) leave the lag in time undefined: no lag is estimated then.
+  if (loud.length && n > 5 && Number.isFinite(total) && total > 0) {
+    // Shifts of up to 0.5 s, leaving at least 3 frames compared at each.
+    const maxLag = Math.max(1, Math.min(n - 3, Math.round(0.5 / (total / n))));
     const whole = bestLag(mar, loud, maxLag);
-    if (Number.isFinite(whole.correlation)) lipSync = { lag: whole.lag, correlation: whole.correlation, ms: whole.lag * frameMs(0, n - 1) };
+    if (Number.isFinite(whole.correlation) && Number.isFinite(frameMs(0, n - 1))) lipSync = { lag: whole.lag, correlation: whole.correlation, ms: whole.lag * frameMs(0, n - 1) };
     // Windows of lipWindowSeconds, half overlapping; flagged where the lag is beyond what people notice (ITU-R BT.1359).
     const flagged: { a: number; b: number; lag: number; r: number; ms: number }[] = [];
     for (let a = 0; a < n; ) {
       let b = a;
       while (b + 1 < n && times[b + 1]! - times[a]! < p.lipWindowSeconds) b++;
-      const w = bestLag(mar.slice(a, b + 1), loud.slice(a, b + 1), maxLag);
+      const w = bestLag(mar.slice(a, b + 1), loud.slice(a, b + 1), Math.min(maxLag, Math.max(0, b - a - 2)));
       const ms = w.lag * frameMs(a, b);
-      if (Number.isFinite(w.correlation) && w.correlation >= p.lipMinCorrelation && (ms > 125 || ms < -45)) flagged.push({ a, b, lag: w.lag, r: w.correlation, ms });
+      if (Number.isFinite(w.correlation) && Number.isFinite(ms) && w.correlation >= p.lipMinCorrelation && (ms > 125 || ms < -45)) flagged.push({ a, b, lag: w.lag, r: w.correlation, ms });
       if (b >= n - 1) break;
       let next = a;
       while (next < b && times[next]! - times[a]! < p.lipWindowSeconds / 2) next++;
@@ -367,7 +387,8 @@ export function deriveSignals(m: MeasuredSignals, times: readonly number[], loud
   // ---- flicker: change of the face between frames ---------------------------
   const flicker = m.flicker.map(num);
   const fm = median(flicker);
-  const limit = Math.max(p.flickerFloor, fm + p.flickerFactor * robustDeviation(flicker, fm));
+  // Without two consecutive frames with a face there is no usual change: the floor alone, no threshold drawn.
+  const limit = Number.isFinite(fm) ? Math.max(p.flickerFloor, fm + p.flickerFactor * robustDeviation(flicker, fm)) : p.flickerFloor;
   if (Number.isFinite(fm)) {
     for (const [a, b] of runs(n, (i) => flicker[i]! > limit)) {
       const peak = maxOf(-Infinity, flicker.slice(a, b + 1));
@@ -377,7 +398,7 @@ export function deriveSignals(m: MeasuredSignals, times: readonly number[], loud
   }
   lanes.push({
     id: 'flicker', name: 'Face flicker', unit: 'mean absolute change 0–1', values: flicker.map((v) => round(v)), overlay: null,
-    min: 0, max: maxOf(limit * 1.5, flicker), thresholds: [{ value: limit, name: 'flicker above' }],
+    min: 0, max: maxOf(limit * 1.5, flicker), thresholds: Number.isFinite(fm) ? [{ value: limit, name: 'flicker above' }] : [],
     summary: Number.isFinite(fm) ? `Median change ${fmt(fm * 100, 2)}% between frames` : 'No face found',
   });
 

@@ -115,7 +115,9 @@ export function correlation(a: readonly number[], b: readonly number[]): number 
  * [−maxLag, maxLag] that maximises the correlation of a[i] with b[i + k].
  * A positive lag means b happens k frames after a (sound after the mouth
  * moves); with a the mouth opening and b the audio loudness, people notice
- * beyond about +45 ms (sound early) / −125 ms (sound late), ITU-R BT.1359.
+ * sound more than 45 ms early (lag below −45 ms) or more than 125 ms late
+ * (lag above +125 ms), ITU-R BT.1359 (which writes these with the opposite
+ * sign: + for sound early).
  */
 export function bestLag(a: readonly number[], b: readonly number[], maxLag: number): { lag: number; correlation: number } {
   let best = { lag: 0, correlation: -Infinity };

@@ -546,7 +546,7 @@ export class Core {
     },
     'signals.decide': async ({ id, candidate, decision, params, label }) => {
       const row = this.resolveVideo(id);
-      if (decision !== 'accept') {
+      if (decision === 'reopen') {
         this.annotate.decideCandidate(row.id, candidate, decision);
         return { annotation: null };
       }
@@ -555,6 +555,10 @@ export class Core {
       const p = params ?? DEFAULT_CANDIDATE_PARAMS;
       const c = (await this.derivedSignals(row, k, p)).candidates.find((x) => x.id === candidate);
       if (!c) throw new TellframeError('NOT_FOUND', `No candidate ${candidate} in this video's signals with these parameters.`);
+      if (decision === 'dismiss') {
+        this.annotate.decideCandidate(row.id, candidate, decision);
+        return { annotation: null };
+      }
       const annotation = this.annotate.acceptCandidate(row.id, { ...c, label: label ?? c.label }, {
         signal: c.signal, version: k.version, candidate: c.id, params: { ...k.params, ...c.params }, value: c.value, text: c.text,
       });
@@ -713,7 +717,13 @@ export class Core {
     else {
       const kept = this.store.analysis(row.id, 'face');
       if (!kept || !stamp) return null;
-      const parsed = KeptSignalsSchema.safeParse(JSON.parse(kept.data));
+      let data: unknown;
+      try {
+        data = JSON.parse(kept.data);
+      } catch {
+        return null;
+      }
+      const parsed = KeptSignalsSchema.safeParse(data);
       if (!parsed.success) return null;
       k = parsed.data;
       this.signalCache.set(row.id, { stamp, k });
@@ -743,6 +753,7 @@ export class Core {
    * these settings), then all are kept in one transaction.
    */
   mergeSignals(files: readonly { data: unknown; where: string }[]): { videoId: number; sha256: string; where: string }[] {
+    const seen = new Map<string, string>();
     const checked = files.map(({ data, where }) => {
       const parsed = KeptSignalsSchema.safeParse(data);
       if (!parsed.success) {
@@ -756,6 +767,9 @@ export class Core {
         throw new TellframeError('BAD_INPUT', `${where}: measured with ${k.version} ${JSON.stringify(k.params)}; this Tellframe measures with ${FACE_MODEL_VERSION} ${JSON.stringify(SIGNAL_PARAMS)}.`);
       }
       if (k.frames !== row.frame_count) throw new TellframeError('FRAME_MISMATCH', `${where}: ${k.frames} frames; the project's index of video ${row.id} has ${row.frame_count}.`);
+      const twice = seen.get(k.sha256);
+      if (twice) throw new TellframeError('BAD_INPUT', `${where} and ${twice} are both signals of SHA-256 ${k.sha256}; merge one.`);
+      seen.set(k.sha256, where);
       return { row, k, where };
     });
     this.store.db.transaction(() => {

@@ -127,7 +127,11 @@ describe('candidates', () => {
     // Accepting twice is refused; the audit chain has the step.
     await expect(core.call('signals.decide', { id, candidate: cand.id, decision: 'accept' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
     const audit = core.store.auditEntries();
+    // The audit row says what was made: the annotation's row (label, frames, pts, provenance) and the decision.
     expect(audit[audit.length - 1]).toMatchObject({ action: 'candidate.accept' });
+    expect(JSON.parse(audit[audit.length - 1]!.payload as unknown as string)).toMatchObject({
+      candidate: cand.id, annotation: { id: annotation!.id, label_id: 'lip_sync_mismatch', start_frame: 0, end_frame: 199 }, decision: { decision: 'accepted', annotation_id: annotation!.id },
+    });
     // Undo takes back the annotation and the decision together; redo brings both.
     expect((await core.call('history.undo', {})).change?.title).toContain(`Accept candidate ${cand.id}`);
     expect((await core.call('annotations.list', { videoId: id }))).toEqual([]);
@@ -169,8 +173,16 @@ describe('candidates', () => {
     await expect(core.call('signals.decide', { id, candidate: cand.id, decision: 'reopen' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(core.call('signals.decide', { id, candidate: cand.id, decision: 'accept', label: 'no_such_label' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(core.store.auditHead()).toEqual(head);
+    // Dismissing a candidate the signals do not have is refused too.
+    await expect(core.call('signals.decide', { id, candidate: 'nonsense', decision: 'dismiss' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(core.store.auditHead()).toEqual(head);
     // Accepted under another label when asked.
     const { annotation } = await core.call('signals.decide', { id, candidate: cand.id, decision: 'accept', label: 'audio_anomaly' });
     expect(annotation).toMatchObject({ label: 'audio_anomaly', provenance: { signal: 'lip_sync', value: -2 } });
+    // Reopened, its annotation stays; accepting again would make a second one from the same candidate: refused until it is deleted.
+    await core.call('signals.decide', { id, candidate: cand.id, decision: 'reopen' });
+    await expect(core.call('signals.decide', { id, candidate: cand.id, decision: 'accept' })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining(annotation!.id) });
+    await core.call('annotations.delete', { id: annotation!.id });
+    expect((await core.call('signals.decide', { id, candidate: cand.id, decision: 'accept' })).annotation).toMatchObject({ label: 'lip_sync_mismatch' });
   });
 });

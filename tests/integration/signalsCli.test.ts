@@ -115,12 +115,26 @@ describe('tellframe signals', () => {
       expect(r.code, name).not.toBe(0);
       expect(r.err, name).toMatch(msg);
     }
+    // The same video twice: refused, naming both files.
+    const twin = path.join(dir, 'twin.signals.json');
+    writeFileSync(twin, readFileSync(good));
+    const t = tf('signals', fresh, '--merge', good, twin);
+    expect(t.code).toBe(2);
+    expect(t.err).toContain('are both signals of SHA-256');
     // Nothing was merged, not even the good file listed first.
     const after = Core.open(fresh);
     try {
       expect(after.keptSignals(after.store.mediaBySha(shas[1]!)!)).toBeNull();
+      // One video's file gone: the others are still measured and kept, the failure is named, and the exit code says so.
+      after.store.db.prepare('UPDATE media SET path = ? WHERE sha256 = ?').run(path.join(dir, 'moved-away.mkv'), shas[0]);
     } finally {
       after.close();
     }
+    const partly = tf('signals', fresh, '--jobs', '1', '--save', path.join(dir, 'partly'));
+    expect(partly.code).toBe(1);
+    expect(partly.out).toMatch(/^error #\d+ {2}.*moved-away\.mkv: /m);
+    expect(partly.out).toContain('3 videos: 2 measured, 0 kept already, 1 failed.');
+    expect(partly.err).toMatch(/Signals of 1 of 3 videos could not be measured/);
+    expect(readdirSync(path.join(dir, 'partly')).sort()).toEqual([`${shas[1]}.signals.json`, `${shas[2]}.signals.json`]);
   }, 120_000);
 });

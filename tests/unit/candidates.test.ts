@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CandidateParamsSchema, DEFAULT_CANDIDATE_PARAMS, deriveSignals, median, robustDeviation, type MeasuredSignals } from '../../shared/candidates';
+import { CandidateParamsSchema, DEFAULT_CANDIDATE_PARAMS, deriveSignals, KeptSignalsSchema, SignalViewSchema, median, robustDeviation, type MeasuredSignals } from '../../shared/candidates';
 import { base64Length, decodeLandmarks, encodeLandmarks, fromBase64 } from '../../shared/landmarks';
 import { cropChange, CROP, measurePixels } from '../../electron/core/signals/pixelSignals';
 
@@ -48,9 +48,33 @@ describe('candidates from signals', () => {
     // Blink rate over time with a face: 2 blinks in 26 s.
     expect(d.faceSeconds).toBeCloseTo(26, 9);
     expect(d.blinkRate).toBeCloseTo(120 / 26, 9);
-    // A looser bound finds the 5.2 s stretch too; the ids of the others do not change.
-    const loose = deriveSignals(m, evenTimes(n), [], { ...DEFAULT_CANDIDATE_PARAMS, noBlinkSeconds: 5 });
-    expect(loose.candidates.filter((c) => c.signal === 'blink').map((c) => c.id)).toEqual(['blink:105-499', 'blink:500-519', 'blink:520-749']);
+    // The face out of view for 4 s (frames 600–699) ends the stretch: it may have blinked meanwhile. A looser bound (3 s) also finds 0–99 (4 s) and 520–599 (3.2 s), not 700–749 (2 s).
+    const loose = deriveSignals(m, evenTimes(n), [], { ...DEFAULT_CANDIDATE_PARAMS, noBlinkSeconds: 3 });
+    expect(loose.candidates.filter((c) => c.signal === 'blink').map((c) => c.id)).toEqual(['blink:0-99', 'blink:105-499', 'blink:500-519', 'blink:520-599']);
+    // Out of view for only 0.4 s (frames 300–309): the stretch goes on, counting the face's time alone (395 − 10 frames = 15.4 s).
+    const brief = steady(n, (s) => {
+      for (let i = 100; i <= 104; i++) s.earRight[i] = s.earLeft[i] = 0.1;
+      for (let i = 300; i < 310; i++) for (const k of Object.keys(s) as (keyof MeasuredSignals)[]) s[k][i] = null;
+    });
+    const bridged = deriveSignals(brief, evenTimes(n), []).candidates;
+    expect(bridged.map((c) => [c.id, Math.round(c.value * 10) / 10])).toEqual([['blink:105-749', 25.4]]);
+  });
+
+  it('no face anywhere, or frames without duration: lanes without thresholds they cannot have, no lag, and a view the schema accepts', () => {
+    const none = steady(40, (s) => {
+      for (const k of Object.keys(s) as (keyof MeasuredSignals)[]) s[k].fill(null);
+    });
+    const d = deriveSignals(none, evenTimes(40), new Array(40).fill(0.1));
+    expect(d.candidates).toEqual([]);
+    expect(d.lanes.find((l) => l.id === 'flicker')!.thresholds).toEqual([]);
+    const view = { version: 'v', computedAt: 't', frames: 40, params: DEFAULT_CANDIDATE_PARAMS, ...d, candidates: [] };
+    expect(SignalViewSchema.safeParse(view).success).toBe(true);
+    // Every pts the same (an index with duplicate pts): no lag is estimated, and it returns.
+    const flat = deriveSignals(steady(4), [5, 5, 5, 5, 5], [0.1, 0.3, 0.2, 0.1]);
+    expect(flat.lipSync).toBeNull();
+    // Tiny steps: the shifts stay within the frames there are.
+    const tiny = deriveSignals(steady(300), Array.from({ length: 301 }, (_, i) => i / 90000), new Array(300).fill(0.1));
+    expect(SignalViewSchema.safeParse({ ...view, frames: 300, ...tiny, candidates: [] }).success).toBe(true);
   });
 
   it('durations come from the frames\' times, not their count (variable frame rate)', () => {
@@ -147,6 +171,27 @@ describe('landmark encoding', () => {
     const back = Array.from(decodeLandmarks(fromBase64(Buffer.from(encodeLandmarks(values)).toString('base64'))));
     expect(back).toEqual([0, 1.125, 1.125, 8191.75, NaN, NaN, NaN]);
     expect(base64Length(encodeLandmarks(values).length)).toBe(Buffer.from(encodeLandmarks(values)).toString('base64').length);
+  });
+
+  it('kept signals must carry exactly the landmark bytes their frames need, padding included', () => {
+    const frames = 2;
+    const names = ['a', 'b', 'c'];
+    const nulls = (k: number) => new Array<null>(k).fill(null);
+    const base = {
+      version: 'v', params: {}, sha256: 'a'.repeat(64), computedAt: 't', measureWidth: 640, frames, box: nulls(8),
+      score: nulls(2), earRight: nulls(2), earLeft: nulls(2), mar: nulls(2), faceLuma: nulls(2), ringLuma: nulls(2), faceCb: nulls(2), faceCr: nulls(2),
+      ringCb: nulls(2), ringCr: nulls(2), sharpFace: nulls(2), sharpRing: nulls(2), flicker: nulls(2), landmarkNames: names,
+    };
+    // 2 frames × 3 points × x, y × 2 bytes = 24 bytes: 32 characters, no padding; with 2 points, 16 bytes: 24 characters, "==".
+    const good = Buffer.from(encodeLandmarks(new Array(12).fill(1))).toString('base64');
+    expect(KeptSignalsSchema.safeParse({ ...base, landmarks: good }).success).toBe(true);
+    const two = Buffer.from(encodeLandmarks(new Array(8).fill(1))).toString('base64');
+    expect(two.endsWith('==')).toBe(true);
+    expect(KeptSignalsSchema.safeParse({ ...base, landmarkNames: ['a', 'b'], landmarks: two }).success).toBe(true);
+    expect(KeptSignalsSchema.safeParse({ ...base, landmarkNames: ['a', 'b'], landmarks: two.slice(0, -2) + 'AA' }).success).toBe(false);
+    expect(KeptSignalsSchema.safeParse({ ...base, landmarkNames: ['a', 'b'], landmarks: two.slice(0, -3) + 'A==' }).success).toBe(true);
+    expect(KeptSignalsSchema.safeParse({ ...base, landmarkNames: ['a', 'b'], landmarks: two.slice(0, -3) + '===' }).success).toBe(false);
+    expect(KeptSignalsSchema.safeParse({ ...base, landmarks: good.slice(4) }).success).toBe(false);
   });
 });
 

@@ -125,6 +125,7 @@ export class Annotator {
       histTrim: db.prepare('DELETE FROM history WHERE id <= (SELECT max(id) FROM history) - ?'),
       videoFacts: db.prepare('SELECT id, frame_count, width, height, end_pts FROM media WHERE id = ?'),
       verdictOf: db.prepare("SELECT * FROM annotations WHERE media_id = ? AND kind = 'verdict' AND annotator = ?"),
+      fromCandidate: db.prepare("SELECT id FROM annotations WHERE media_id = ? AND provenance IS NOT NULL AND json_extract(provenance, '$.candidate') = ? LIMIT 1"),
       decisionGet: db.prepare('SELECT * FROM candidate_decisions WHERE media_id = ? AND candidate = ?'),
       decisionsOf: db.prepare('SELECT d.*, a.id IS NOT NULL AS exists_ FROM candidate_decisions d LEFT JOIN annotations a ON a.id = d.annotation_id WHERE d.media_id = ?'),
       decisionPut: db.prepare('INSERT OR REPLACE INTO candidate_decisions(media_id, candidate, decision, annotation_id, actor, at) VALUES (@media_id, @candidate, @decision, @annotation_id, @actor, @at)'),
@@ -264,6 +265,9 @@ export class Annotator {
     if (old?.decision === 'accepted' && old.annotation_id && this.stmts.get.get(old.annotation_id)) {
       throw new TellframeError('BAD_INPUT', `Candidate ${c.id} was already accepted (annotation ${old.annotation_id}).`);
     }
+    // Reopened after an accept, its annotation may still be there: one annotation per candidate.
+    const made = this.stmts.fromCandidate.get(videoId, c.id) as { id: string } | undefined;
+    if (made) throw new TellframeError('BAD_INPUT', `Annotation ${made.id} already came from candidate ${c.id}; delete it to accept the candidate again.`);
     const label = this.usableLabel(c.label);
     const now = new Date().toISOString();
     const kind: AnnotationKind = c.startFrame === c.endFrame ? 'frame_tag' : 'segment';
@@ -275,7 +279,7 @@ export class Annotator {
     this.commit(`Accept candidate ${c.id} as ${kindName(kind)} ${label.id}`, 'candidate.accept', [
       { t: 'annotation', id: row.id, videoId: media.id, row },
       { t: 'decision', id: c.id, videoId: media.id, row: decision },
-    ], { candidate: c.id, annotation: row.id, provenance });
+    ], { candidate: c.id, annotation: row, decision });
     return annotationFromRow(row);
   }
 

@@ -77,7 +77,8 @@ export function SignalLanes({ client, player, signals, video, view, width, curre
     if (auto && noSignals && !declined.has(video.id) && !job.job && !job.running) compute();
   }, [auto, noSignals, video.id]);
   useEffect(() => {
-    if (jobState === 'cancelled') declined.add(video.id);
+    // Cancelled, or failed (it would fail again): not started again by itself in this visit.
+    if (jobState === 'cancelled' || jobState === 'failed') declined.add(video.id);
   }, [jobState, video.id]);
 
   const w = Math.max(1, Math.round(width));
