@@ -117,7 +117,7 @@ describe('main process menu wiring', () => {
     expect(menuItem('&File', 'Import Files…').enabled).toBe(true);
     // The project acts as the annotator from the user's settings, and starts ffmpeg ahead of the first frame.
     const { Core } = await import('../../electron/core/api');
-    expect(Core.open).toHaveBeenCalledWith(expect.stringMatching(/study\.tellframe$/), { prewarmDecoder: true, actor: 'Ana', exportWorker: expect.objectContaining({ start: expect.any(Function) }), faceWorker: expect.objectContaining({ start: expect.any(Function) }), printPdf: (await import('../../electron/main/pdf')).electronPdf });
+    expect(Core.open).toHaveBeenCalledWith(expect.stringMatching(/study\.tellframe$/), { prewarmDecoder: true, actor: 'Ana', exportWorker: expect.objectContaining({ start: expect.any(Function) }), faceWorker: expect.objectContaining({ start: expect.any(Function) }), audioWorker: expect.objectContaining({ start: expect.any(Function) }), printPdf: (await import('../../electron/main/pdf')).electronPdf });
   });
 
   it.each([
