@@ -114,7 +114,9 @@ export function extractArgs(src: ExtractSource, i: number, format: FrameFormat, 
   filters.push('showinfo=checksum=0');
   if (maxWidth && src.width > maxWidth) filters.push(`scale=${maxWidth}:-2:flags=bilinear`);
   args.push(
-    '-threads', String(decodeThreads()), '-copyts', '-i', src.path,
+    // The stored picture, as the frame server's movie source gives it: a rotation tag is not applied (nor the
+    // width and height swapped), so every path to frame i gives the same pixels.
+    '-threads', String(decodeThreads()), '-noautorotate', '-copyts', '-i', src.path,
     '-map', `0:${src.streamIndex}`, '-an', '-sn', '-dn',
     '-vf', filters.join(','),
     '-frames:v', '1', '-fps_mode', 'passthrough',

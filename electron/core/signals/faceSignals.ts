@@ -79,7 +79,8 @@ export async function computeFaceSignals(
   };
   let lastCrop: Float32Array | null = null;
   const proc = spawnTracked(input.ffmpeg, [
-    '-nostdin', '-hide_banner', '-nostats', '-threads', String(decodeThreads()), '-copyts', '-i', input.path,
+    // -noautorotate: the stored pictures, as the viewer shows them, so boxes and landmarks land on its pixels.
+    '-nostdin', '-hide_banner', '-nostats', '-threads', String(decodeThreads()), '-noautorotate', '-copyts', '-i', input.path,
     '-map', `0:${input.streamIndex}`, '-an', '-sn', '-dn', '-fps_mode', 'passthrough',
     '-vf', `scale=${w}:${h}:flags=area,showinfo`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
   ], { signal: opts.signal });
