@@ -35,6 +35,12 @@ export const VideoStreamInfoSchema = z.object({
   colorRange: z.string().nullable(),
   colorSpace: z.string().nullable(),
   sampleAspectRatio: z.string().nullable(),
+  /**
+   * How far to turn the stored picture clockwise to show it (0, 90, 180 or
+   * 270), from the stream's display matrix or rotate tag, as ffmpeg's own
+   * autorotation would. Pixels, frames and coordinates stay the stored ones.
+   */
+  displayRotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).default(0),
 });
 export type VideoStreamInfo = z.infer<typeof VideoStreamInfoSchema>;
 
@@ -78,6 +84,8 @@ export const VideoSummarySchema = z.object({
   frameRate: RationalSchema.nullable(),
   /** The first audio stream, if any: its start in seconds on the container clock (compare startTime). */
   audio: z.object({ codec: z.string(), startTime: z.number() }).nullable(),
+  /** Degrees to turn the stored picture clockwise for display (VideoStreamInfo.displayRotation); the player does, nothing else does. */
+  displayRotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
   vfr: z.boolean(),
   timeBase: RationalSchema,
   /** pts of frame 0 in timeBase units. */

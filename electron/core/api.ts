@@ -84,7 +84,7 @@ export interface CallContext {
 
 type Handlers = { [M in ProjectMethod]: (input: ParsedInput<M>, ctx: CallContext) => Promise<Output<M>> };
 
-type ProbeFacts = { rate: Rational | null; audio: VideoSummary['audio']; colour: YuvColour; dtsSeek: boolean };
+type ProbeFacts = { rate: Rational | null; audio: VideoSummary['audio']; colour: YuvColour; dtsSeek: boolean; displayRotation: VideoSummary['displayRotation'] };
 /** Keyed by content hash: a file's probe never changes, and media.list should not re-parse every probe JSON. */
 const probeFactsCache = new Map<string, ProbeFacts>();
 
@@ -107,9 +107,10 @@ function readProbeFacts(row: MediaRow): ProbeFacts {
       audio: a ? { codec: a.codec, startTime: a.startTime ?? p.startTime ?? 0 } : null,
       colour: yuvColour(p.video?.pixFmt ?? row.pix_fmt, p.video?.colorSpace ?? null, p.video?.colorRange ?? null),
       dtsSeek: seeksByDts(p.formatName, p.video?.hasBFrames ?? 0),
+      displayRotation: p.video?.displayRotation ?? 0,
     };
   } catch {
-    return { rate: null, audio: null, colour: yuvColour(row.pix_fmt, null, null), dtsSeek: true };
+    return { rate: null, audio: null, colour: yuvColour(row.pix_fmt, null, null), dtsSeek: true, displayRotation: 0 };
   }
 }
 
@@ -131,6 +132,7 @@ export function toSummary(row: MediaRow): VideoSummary {
     avgFps: duration > 0 ? row.frame_count / duration : 0,
     frameRate: facts.rate,
     audio: facts.audio,
+    displayRotation: facts.displayRotation,
     vfr: row.vfr === 1,
     timeBase: tb,
     startPts: row.first_pts,

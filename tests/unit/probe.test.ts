@@ -54,3 +54,36 @@ describe('parseProbe', () => {
     expect(() => parseProbe(JSON.stringify({ streams: [{ codec_type: 'video', time_base: '0/0' }] }))).toThrow(/time base/);
   });
 });
+
+describe('display rotation', () => {
+  it('turns as ffmpeg\'s own autorotation: the matrix angle is counter-clockwise, the old rotate tag clockwise', async () => {
+    const { displayRotation } = await import('../../electron/core/media/probe');
+    const matrix = (rotation: number) => ({ side_data_list: [{ side_data_type: 'Display Matrix', rotation }] });
+    expect(displayRotation(matrix(90))).toBe(270);
+    expect(displayRotation(matrix(-90))).toBe(90);
+    expect(displayRotation(matrix(180))).toBe(180);
+    expect(displayRotation(matrix(-180))).toBe(180);
+    expect(displayRotation(matrix(0))).toBe(0);
+    expect(displayRotation(matrix(89.6))).toBe(270);
+    expect(displayRotation({ tags: { rotate: '90' } })).toBe(90);
+    expect(displayRotation({ tags: { rotate: '270' } })).toBe(270);
+    expect(displayRotation({})).toBe(0);
+    // The matrix wins over a tag.
+    expect(displayRotation({ ...matrix(-90), tags: { rotate: '180' } })).toBe(90);
+  });
+
+  it('the player turns the stage, not the pixels: fitted into the view turned, zoomed inside a box of the turned size', async () => {
+    const { turnedStage, shownSize } = await import('../../renderer/features/player/turn');
+    expect(turnedStage(0, null, 320, 160, { width: 800, height: 300 })).toBeNull();
+    expect(turnedStage(180, null, 320, 160, { width: 800, height: 300 })).toEqual({ outer: null, stage: { transform: 'rotate(180deg)' } });
+    expect(turnedStage(90, null, 320, 160, { width: 800, height: 300 })).toEqual({
+      outer: null, stage: { position: 'absolute', width: 300, height: 800, left: 250, top: -250, transform: 'rotate(90deg)' },
+    });
+    expect(turnedStage(270, 2, 320, 160, { width: 800, height: 300 })).toEqual({
+      outer: { position: 'relative', width: 320, height: 640 },
+      stage: { position: 'absolute', width: 640, height: 320, left: -160, top: 160, transform: 'rotate(270deg)' },
+    });
+    expect(shownSize(90, 320, 160)).toEqual({ width: 160, height: 320 });
+    expect(shownSize(180, 320, 160)).toEqual({ width: 320, height: 160 });
+  });
+});

@@ -29,6 +29,7 @@ export interface RawStream {
   sample_aspect_ratio?: string;
   disposition?: Record<string, number>;
   tags?: Record<string, string>;
+  side_data_list?: { side_data_type?: string; rotation?: number }[];
   sample_rate?: string;
   channels?: number;
   bit_rate?: string;
@@ -44,6 +45,22 @@ export interface RawProbe {
     bit_rate?: string;
     tags?: Record<string, string>;
   };
+}
+
+/**
+ * Degrees clockwise to turn the stored picture for display. ffprobe's
+ * `rotation` (display matrix; else the older `rotate` tag) is the matrix's
+ * counter-clockwise angle, and ffmpeg's CLI turns the picture by its
+ * negative (cmdutils get_rotation): 90 → shown turned 90° counter-clockwise,
+ * that is 270° clockwise. Angles off the right angles are rounded to one.
+ */
+export function displayRotation(v: Pick<RawStream, 'side_data_list' | 'tags'>): 0 | 90 | 180 | 270 {
+  const matrix = v.side_data_list?.find((d) => d.side_data_type === 'Display Matrix' && typeof d.rotation === 'number');
+  const tag = num(v.tags?.rotate);
+  // The rotate tag is the clockwise angle to show at; the matrix rotation is counter-clockwise.
+  const cw = matrix ? -matrix.rotation! : tag !== null ? tag : 0;
+  const q = ((Math.round(cw / 90) % 4) + 4) % 4;
+  return (q * 90) as 0 | 90 | 180 | 270;
 }
 
 /** A number from ffprobe's JSON (strings, 'N/A' and empty mean unknown). */
@@ -109,6 +126,7 @@ export function parseProbe(json: string): ProbeInfo {
       colorRange: v.color_range ?? null,
       colorSpace: v.color_space ?? null,
       sampleAspectRatio: v.sample_aspect_ratio ?? null,
+      displayRotation: displayRotation(v),
     };
   }
   const f = raw.format ?? {};

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { formatRational, formatSeconds, formatTimecode } from '../../../shared/time';
 import { SPEEDS, type PlayerController } from './controller';
 import { HelpOverlay } from './HelpOverlay';
+import { shownSize, turnedStage } from './turn';
 
 /**
  * The frame-exact player: pixels decoded by ffmpeg (via the host's frame
@@ -16,6 +17,15 @@ export function Player({ player, overlay }: { player: PlayerController; overlay?
   const [help, setHelp] = useState(false);
   const [goTo, setGoTo] = useState<string | null>(null);
   const [goToError, setGoToError] = useState<string | null>(null);
+  // The view's size, for fitting a quarter-turned picture.
+  const [viewSize, setViewSize] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    const el = viewRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setViewSize({ width: el.clientWidth, height: el.clientHeight }));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
 
   const audioRef = useRef<HTMLAudioElement>(null);
   useEffect(() => {
@@ -91,7 +101,8 @@ export function Player({ player, overlay }: { player: PlayerController; overlay?
       const c = canvasRef.current;
       const v = viewRef.current;
       if (!c || !v || !c.width) return 1;
-      return Math.min(v.clientWidth / c.width, v.clientHeight / c.height);
+      const shown = shownSize(player.getState().video?.displayRotation ?? 0, c.width, c.height);
+      return Math.min(v.clientWidth / shown.width, v.clientHeight / shown.height);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -104,7 +115,9 @@ export function Player({ player, overlay }: { player: PlayerController; overlay?
   const seconds = shown !== null ? player.seconds(shown) : null;
   const zoomed = s.zoom !== null;
   // The stage holds the canvas and anything drawn over it in image pixels (region tracks).
-  const stageStyle: React.CSSProperties = zoomed ? { width: (v?.width ?? 0) * s.zoom!, height: (v?.height ?? 0) * s.zoom! } : {};
+  // A video tagged to be shown turned is turned here, and only here (turn.ts).
+  const turned = v ? turnedStage(v.displayRotation, s.zoom, v.width, v.height, viewSize) : null;
+  const stageStyle: React.CSSProperties = turned ? turned.stage : zoomed ? { width: (v?.width ?? 0) * s.zoom!, height: (v?.height ?? 0) * s.zoom! } : {};
   const canvasStyle: React.CSSProperties = zoomed ? { imageRendering: s.zoom! > 1 ? 'pixelated' : 'auto' } : {};
 
   return (
@@ -130,9 +143,12 @@ export function Player({ player, overlay }: { player: PlayerController; overlay?
           player.setZoom((s.zoom ?? 1) * (e.deltaY < 0 ? 1.25 : 0.8));
         }}
       >
-        <div className="stage" style={stageStyle}>
-          <canvas ref={canvasRef} data-testid="frame-canvas" style={canvasStyle} aria-label={shown !== null ? `Frame ${shown}` : 'No frame yet'} />
-          {overlay}
+        {/* Always the same elements (the player draws into this canvas): the box around the stage has no box of its own unless a zoomed quarter turn needs one. */}
+        <div className="turn" style={turned?.outer ?? { display: 'contents' }}>
+          <div className="stage" style={stageStyle} data-rotation={v?.displayRotation ?? 0}>
+            <canvas ref={canvasRef} data-testid="frame-canvas" style={canvasStyle} aria-label={shown !== null ? `Frame ${shown}` : 'No frame yet'} />
+            {overlay}
+          </div>
         </div>
         {s.shown !== s.requested ? <div className="loading" aria-live="polite">Decoding frame {s.requested}…</div> : null}
       </div>
