@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { base64Length } from './landmarks';
+import { base64Length } from './base64';
 import { BLINK_NORMS, bestLag, blinkRate, correlation, detectBlinks, type Blink } from './signals';
 
 /**

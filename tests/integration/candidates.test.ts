@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
-import { decodeLandmarks, fromBase64 } from '../../shared/landmarks';
+import { decodeLandmarks } from '../../shared/landmarks';
+import { fromBase64 } from '../../shared/base64';
 import { makeMouthClip } from '../fixtures/mouthClip';
 import { tempDir } from './helpers';
 import { untilDone } from './jobs';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CandidateParamsSchema, DEFAULT_CANDIDATE_PARAMS, deriveSignals, KeptSignalsSchema, SignalViewSchema, median, robustDeviation, type MeasuredSignals } from '../../shared/candidates';
-import { base64Length, decodeLandmarks, encodeLandmarks, fromBase64 } from '../../shared/landmarks';
+import { decodeLandmarks, encodeLandmarks } from '../../shared/landmarks';
+import { base64Length, fromBase64 } from '../../shared/base64';
 import { cropChange, CROP, measurePixels } from '../../electron/core/signals/pixelSignals';
 
 /** Candidates from synthetic per-frame signals with known answers. */

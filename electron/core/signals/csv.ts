@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { SIGNAL_SERIES, type KeptSignals, type SeriesName } from '../../../shared/candidates';
-import { decodeLandmarks, fromBase64 } from '../../../shared/landmarks';
+import { decodeLandmarks } from '../../../shared/landmarks';
+import { fromBase64 } from '../../../shared/base64';
 import { LANDMARKS } from './faceModel';
 
 /**

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { fromBase64 } from '../../../shared/base64';
 import type { Output, TellframeClient } from '../../../shared/api';
 import type { VideoSummary } from '../../../shared/model';
 import type { View } from '../annotate/Timeline';
@@ -20,13 +21,6 @@ const RAMP: Uint8ClampedArray = (() => {
   }
   return out;
 })();
-
-function fromBase64(s: string): Uint8Array {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /**
  * Where each pixel edge of the view falls in time from frame 0 (the audio's

@@ -1,7 +1,9 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { TellframeClient } from '../../../shared/api';
-import { decodeLandmarks, fromBase64 } from '../../../shared/landmarks';
+import { decodeLandmarks } from '../../../shared/landmarks';
+import { fromBase64 } from '../../../shared/base64';
 import type { PlayerController } from '../player/controller';
+import { safeStorage } from './params';
 
 /**
  * The face model's findings drawn over the frame on screen: the face box,
@@ -13,15 +15,7 @@ import type { PlayerController } from '../player/controller';
  */
 const KEY = 'tellframe.faceOverlay';
 
-function storage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
-}
-
-let state = { on: storage()?.getItem(KEY) === 'on', stamp: 0 };
+let state = { on: safeStorage()?.getItem(KEY) === 'on', stamp: 0 };
 const listeners = new Set<() => void>();
 const emit = () => {
   for (const l of listeners) l();
@@ -37,7 +31,7 @@ export const faceOverlay = {
   setOn(on: boolean): void {
     state = { ...state, on };
     try {
-      storage()?.setItem(KEY, on ? 'on' : 'off');
+      safeStorage()?.setItem(KEY, on ? 'on' : 'off');
     } catch {
       // Only the choice for the next visit is lost.
     }

@@ -90,7 +90,8 @@ export function saveAutoCompute(on: boolean, storage: Pick<Storage, 'setItem'> |
   }
 }
 
-function safeStorage(): Storage | null {
+/** The page's localStorage, or null where it is unavailable (disabled, sandboxed). */
+export function safeStorage(): Storage | null {
   try {
     return typeof localStorage === 'undefined' ? null : localStorage;
   } catch {
