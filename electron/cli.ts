@@ -351,6 +351,8 @@ export function buildProgram(): Command {
       }
       const jobs = opts.jobs === undefined ? availableParallelism() : positiveInt(opts.jobs, '--jobs');
       await withCore(project, async (core) => {
+        // Headless, every core may measure: as many at once as --jobs.
+        core.signalSlots.limit = jobs;
         let rows = opts.videos === undefined ? core.store.listMedia() : opts.videos.split(',').map((x) => core.resolveVideo(positiveInt(x, '--videos')));
         // Slices of the hash-sorted list: every machine derives the same split from the same videos.
         rows = [...new Map(rows.map((r) => [r.id, r])).values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : a.id - b.id));

@@ -36,6 +36,7 @@ import { FACE_MODEL_VERSION, LANDMARKS } from './signals/faceModel';
 import { encodeLandmarks } from '../../shared/landmarks';
 import type { FaceWorkerReply, FaceWorkerRequest } from './signals/faceWorker';
 import { Spectrograms } from './media/spectrograms';
+import { Slots } from './slots';
 import type { ExportOptions } from '../../shared/exportFormats';
 import { JobTable } from './jobs';
 import type { ReportOptions, ReportProgress, ReportResult } from '../../shared/report';
@@ -53,6 +54,8 @@ export interface CoreOptions {
   ffmpeg?: LocateOptions;
   /** Decoded-frame cache bound in bytes (default: defaultFrameCacheBytes(), or TELLFRAME_FRAME_CACHE_MB). */
   frameCacheBytes?: number;
+  /** Videos whose signals are measured at once, one face worker each (default: one core left free for the viewer, at least 1). */
+  signalConcurrency?: number;
   /**
    * Start an ffmpeg ahead of the first frame request when the videos are
    * listed (hosts with a viewer do; the command line does not).
@@ -171,6 +174,7 @@ export class Core {
     this.exportWorker = opts.exportWorker === undefined ? defaultWorkerSpec() : opts.exportWorker;
     this.printPdf = opts.printPdf === undefined ? nodePdfPrinter() : opts.printPdf;
     this.faceWorker = opts.faceWorker === undefined ? sourceWorkerSpec(new URL('./signals/faceWorker.ts', import.meta.url)) : opts.faceWorker;
+    this.signalSlots = new Slots(Math.max(1, opts.signalConcurrency ?? os.availableParallelism() - 1));
     this.spectrograms = new Spectrograms(opts.audioWorker === undefined ? sourceWorkerSpec(new URL('./media/audioWorker.ts', import.meta.url)) : opts.audioWorker);
     this.annotate = new Annotator({ store, actor: () => this.actor, frames: (id) => this.frameTable(id) });
     const envMb = Number(process.env.TELLFRAME_FRAME_CACHE_MB);
@@ -293,6 +297,8 @@ export class Core {
   private readonly reportJobs = new JobTable<ReportProgress, ReportResult>('report');
   private readonly frameHashJobs = new JobTable<FrameHashJob['progress'] & object, FrameHashSummary>('frame hash');
   private readonly signalCache = new Map<number, { stamp: string; k: KeptSignals }>();
+  /** How many videos' signals are measured at once (the rest wait). */
+  readonly signalSlots: Slots;
   private readonly derivedCache = new Map<string, DerivedSignals>();
   private readonly signalJobs = new JobTable<{ done: number; total: number; what: string; fraction: number }, { frames: number }>('signals');
   private readonly faceWorker: WorkerSpec | null;
@@ -520,7 +526,11 @@ export class Core {
     'signals.start': async ({ id }) => {
       const row = this.resolveVideo(id);
       const jobId = this.signalJobs.startFor(row.id, async (signal, onProgress) => {
-        const k = await this.measureSignals(row, { signal, onProgress: (done, total) => onProgress({ done, total, what: `Measured faces in ${done} of ${total} frames`, fraction: total ? done / total : 0 }) });
+        const k = await this.measureSignals(row, {
+          signal,
+          onProgress: (done, total) => onProgress({ done, total, what: `Measured faces in ${done} of ${total} frames`, fraction: total ? done / total : 0 }),
+          onWaiting: () => onProgress({ done: 0, total: row.frame_count, what: "Waiting for another video's signals to finish", fraction: 0 }),
+        });
         return { frames: k.frames };
       });
       return { jobId };
@@ -743,8 +753,19 @@ export class Core {
   }
 
   /** Measure a video's signals (on the face worker) and keep them in the project. */
-  async measureSignals(row: MediaRow, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<KeptSignals> {
-    const s = await this.faceSignals(row, opts.signal ?? new AbortController().signal, opts.onProgress ?? (() => {}));
+  async measureSignals(
+    row: MediaRow,
+    opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; onWaiting?: () => void } = {},
+  ): Promise<KeptSignals> {
+    // Queued behind other videos' measuring beyond signalConcurrency.
+    if (!this.signalSlots.free) opts.onWaiting?.();
+    const release = await this.signalSlots.acquire(opts.signal);
+    let s: FaceSignals;
+    try {
+      s = await this.faceSignals(row, opts.signal ?? new AbortController().signal, opts.onProgress ?? (() => {}));
+    } finally {
+      release();
+    }
     // JSON has no NaN: frames without a face are kept as null. Values are rounded well below what they can tell apart.
     const { landmarks, ...series } = roundedSignals(s);
     const kept = KeptSignalsSchema.parse(JSON.parse(JSON.stringify({
