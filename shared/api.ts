@@ -16,6 +16,7 @@ import { NativeExportSchema } from './nativeJson';
 import { ExportJobSchema, ExportOptionsSchema, IMPORT_FORMATS } from './exportFormats';
 import { ForensicsSchema, FrameHashJobSchema } from './forensics';
 import { ReportJobSchema, ReportOptionsSchema } from './report';
+import { jobSchema, StepProgressSchema } from './jobs';
 import { CandidateParamsSchema, KeptSignalsSchema, SignalViewSchema } from './candidates';
 
 /**
@@ -285,13 +286,7 @@ export const api = {
   },
   'signals.status': {
     input: z.object({ jobId: z.string() }).strict(),
-    output: z.object({
-      jobId: z.string(),
-      state: z.enum(['running', 'done', 'cancelled', 'failed']),
-      progress: z.object({ done: z.number(), total: z.number(), what: z.string(), fraction: z.number() }).nullable(),
-      result: z.object({ frames: z.number().int() }).nullable(),
-      error: z.object({ code: z.string(), message: z.string() }).nullable(),
-    }),
+    output: jobSchema(StepProgressSchema, z.object({ frames: z.number().int() })),
   },
   'signals.cancel': {
     input: z.object({ jobId: z.string() }).strict(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jobSchema } from './jobs';
 
 /**
  * Export formats and their options: one schema shared by the CLI, the API
@@ -101,13 +102,7 @@ export const ExportResultSchema = z.object({
   auditHead: z.string(),
 });
 
-export const ExportJobSchema = z.object({
-  jobId: z.string(),
-  state: z.enum(['running', 'done', 'cancelled', 'failed']),
-  progress: ExportProgressSchema.nullable(),
-  result: ExportResultSchema.nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-});
+export const ExportJobSchema = jobSchema(ExportProgressSchema, ExportResultSchema);
 export type ExportJob = z.infer<typeof ExportJobSchema>;
 
 export const IMPORT_FORMATS = ['json', 'cvat-video', 'lavdf', 'dfdc', 'elan'] as const;

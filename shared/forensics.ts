@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jobSchema, StepProgressSchema } from './jobs';
 
 /** The media forensics summary of a video (electron/core/media/forensics.ts computes it). */
 export const ForensicsFlagSchema = z.object({
@@ -30,13 +31,7 @@ export const FrameHashSummarySchema = z.object({
 });
 export type FrameHashSummary = z.infer<typeof FrameHashSummarySchema>;
 
-export const FrameHashJobSchema = z.object({
-  jobId: z.string(),
-  state: z.enum(['running', 'done', 'cancelled', 'failed']),
-  progress: z.object({ done: z.number(), total: z.number(), what: z.string(), fraction: z.number() }).nullable(),
-  result: FrameHashSummarySchema.nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-});
+export const FrameHashJobSchema = jobSchema(StepProgressSchema, FrameHashSummarySchema);
 export type FrameHashJob = z.infer<typeof FrameHashJobSchema>;
 
 export const ForensicsSchema = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AttributeDefSchema } from './annotations';
+import { ErrorInfoSchema, JobStateSchema } from './jobs';
 
 /** A rational number as ffmpeg reports time bases and frame rates. */
 export const RationalSchema = z.object({ num: z.number().int(), den: z.number().int() });
@@ -145,7 +146,7 @@ export const ImportItemSchema = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(false),
     path: z.string(),
-    error: z.object({ code: z.string(), message: z.string() }),
+    error: ErrorInfoSchema,
   }),
 ]);
 export type ImportItem = z.infer<typeof ImportItemSchema>;
@@ -194,13 +195,13 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
 export const ImportJobSchema = z.object({
   jobId: z.string(),
-  state: z.enum(['running', 'done', 'cancelled', 'failed']),
+  state: JobStateSchema,
   /** The file being worked on: which of how many, its stage and progress within it. */
   progress: z
     .object({ path: z.string(), file: z.number().int(), files: z.number().int(), stage: z.string(), fraction: z.number() })
     .nullable(),
   items: z.array(ImportItemSchema),
   skipped: z.number().int(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: ErrorInfoSchema.nullable(),
 });
 export type ImportJob = z.infer<typeof ImportJobSchema>;

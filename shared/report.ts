@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jobSchema } from './jobs';
 
 /** Evidence reports (electron/core/report): options, progress and result, for every host. */
 export const ReportOptionsSchema = z
@@ -51,11 +52,5 @@ export const ReportResultSchema = z.object({
 });
 export type ReportResult = z.infer<typeof ReportResultSchema>;
 
-export const ReportJobSchema = z.object({
-  jobId: z.string(),
-  state: z.enum(['running', 'done', 'cancelled', 'failed']),
-  progress: ReportProgressSchema.nullable(),
-  result: ReportResultSchema.nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-});
+export const ReportJobSchema = jobSchema(ReportProgressSchema, ReportResultSchema);
 export type ReportJob = z.infer<typeof ReportJobSchema>;
