@@ -17,7 +17,7 @@ import { ExportJobSchema, ExportOptionsSchema, IMPORT_FORMATS } from './exportFo
 import { ForensicsSchema, FrameHashJobSchema } from './forensics';
 import { ReportJobSchema, ReportOptionsSchema } from './report';
 import { jobSchema, StepProgressSchema } from './jobs';
-import { CandidateParamsSchema, KeptSignalsSchema, SignalViewSchema } from './candidates';
+import { CandidateParamsSchema, DecisionSchema, KeptSignalsSchema, SignalViewSchema } from './candidates';
 
 /**
  * The one contract between the UI and the core, used by every host: Electron
@@ -316,6 +316,15 @@ export const api = {
   'signals.view': {
     input: z.object({ id: VideoId, params: CandidateParamsSchema.optional() }).strict(),
     output: SignalViewSchema.nullable(),
+  },
+  /**
+   * The decisions taken on a video's candidates, by candidate id: what the
+   * page reads again after an undo or a deleted annotation, without the
+   * lanes (which do not change).
+   */
+  'signals.decisions': {
+    input: z.object({ id: VideoId }).strict(),
+    output: z.record(z.string(), DecisionSchema),
   },
   /**
    * Decide on a candidate (derived again from the kept signals with

@@ -31,7 +31,7 @@ import { needsFrames, runExport, type ExportProgress, type ExportResult } from '
 import { defaultWorkerSpec, sourceWorkerSpec, type WorkerSpec } from './export/pool';
 import { computeFaceSignals, SIGNAL_PARAMS, type FaceSignalInput, type FaceSignals } from './signals/faceSignals';
 import type { SignalCsvVideo } from './signals/csv';
-import { DEFAULT_CANDIDATE_PARAMS, deriveSignals, KeptSignalsSchema, type CandidateParams, type DerivedSignals, type KeptSignals, type SeriesName } from '../../shared/candidates';
+import { DEFAULT_CANDIDATE_PARAMS, deriveSignals, KeptSignalsSchema, type CandidateParams, type Decision, type DerivedSignals, type KeptSignals, type SeriesName } from '../../shared/candidates';
 import { FACE_MODEL_VERSION, LANDMARKS } from './signals/faceModel';
 import { encodeLandmarks } from '../../shared/landmarks';
 import type { FaceWorkerReply, FaceWorkerRequest } from './signals/faceWorker';
@@ -548,15 +548,13 @@ export class Core {
       if (!k) return null;
       const p = params ?? DEFAULT_CANDIDATE_PARAMS;
       const d = await this.derivedSignals(row, k, p);
-      const decisions = this.annotate.decisions(row.id);
+      const decisions = this.decisionsOf(row.id);
       return {
         version: k.version, computedAt: k.computedAt, frames: k.frames, params: p, lanes: d.lanes, blinks: d.blinks, blinkRate: d.blinkRate, faceSeconds: d.faceSeconds, lipSync: d.lipSync,
-        candidates: d.candidates.map((c) => {
-          const x = decisions.get(c.id);
-          return { ...c, decision: x ? { decision: x.decision, annotationId: x.annotation_id, annotationExists: x.exists, actor: x.actor, at: x.at } : null };
-        }),
+        candidates: d.candidates.map((c) => ({ ...c, decision: decisions[c.id] ?? null })),
       };
     },
+    'signals.decisions': async ({ id }) => this.decisionsOf(this.resolveVideo(id).id),
     'signals.decide': async ({ id, candidate, decision, params, label }) => {
       const row = this.resolveVideo(id);
       if (decision === 'reopen') {
@@ -686,6 +684,13 @@ export class Core {
       return this.audioPeaks(row, true);
     }
     return a;
+  }
+
+  /** The decisions on a video's candidates, by candidate id. */
+  private decisionsOf(videoId: number): Record<string, Decision> {
+    const out: Record<string, Decision> = {};
+    for (const [id, x] of this.annotate.decisions(videoId)) out[id] = { decision: x.decision, annotationId: x.annotation_id, annotationExists: x.exists, actor: x.actor, at: x.at };
+    return out;
   }
 
   /** Each frame's loudness (RMS over the frame's own pts interval on the audio clock); empty without audio. */

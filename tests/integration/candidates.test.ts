@@ -167,6 +167,8 @@ describe('candidates', () => {
     const cand = (await core.call('signals.view', { id }))!.candidates.find((c) => c.signal === 'lip_sync')!;
     await core.call('signals.decide', { id, candidate: cand.id, decision: 'dismiss' });
     expect((await core.call('signals.view', { id }))!.candidates.find((c) => c.id === cand.id)!.decision).toMatchObject({ decision: 'dismissed', annotationId: null });
+    // The decisions alone (what the page reads after an undo), the same as the view's.
+    expect(await core.call('signals.decisions', { id })).toEqual({ [cand.id]: expect.objectContaining({ decision: 'dismissed', actor: 'ana' }) });
     await core.call('signals.decide', { id, candidate: cand.id, decision: 'reopen' });
     expect((await core.call('signals.view', { id }))!.candidates.find((c) => c.id === cand.id)!.decision).toBeNull();
     const head = core.store.auditHead();

@@ -65,6 +65,8 @@ function rig(candidates: SignalView['candidates']) {
   const pending: { input: { id: number; params: typeof DEFAULT_CANDIDATE_PARAMS }; resolve: (v: SignalView) => void }[] = [];
   const calls: { method: string; input: unknown }[] = [];
   let decideError: string | null = null;
+  // What signals.decisions answers (the project's decisions, set by the test).
+  const decisions: Record<string, NonNullable<SignalView['candidates'][number]['decision']>> = {};
   const client = {
     frameUrl: () => '',
     call: vi.fn(async (method: string, input: unknown) => {
@@ -75,6 +77,7 @@ function rig(candidates: SignalView['candidates']) {
         if (decideError) throw new Error(decideError);
         return { annotation: null };
       }
+      if (method === 'signals.decisions') return { ...decisions };
       throw new Error(`unexpected ${method}`);
     }),
   } as unknown as TellframeClient;
@@ -109,7 +112,7 @@ function rig(candidates: SignalView['candidates']) {
   const failDecide = (message: string) => {
     decideError = message;
   };
-  return { model, source, calls, pending, answer, failDecide };
+  return { model, source, calls, pending, answer, failDecide, decisions };
 }
 
 describe('the signals model', () => {
@@ -146,56 +149,56 @@ describe('the signals model', () => {
     expect(r.model.step(-1, 0)).toBeNull();
   });
 
-  it('decides with the parameters the view was derived with (and a chosen label), then reads the annotations and the view again', async () => {
+  it('decides with the parameters the view was derived with (and a chosen label), then reads the annotations and the decisions, not the lanes', async () => {
     const r = rig([candidate('lip_sync:0-199', 0, 199)]);
     const stop = r.model.attach();
     void r.model.open(1);
     await r.answer();
     r.model.setLabel('lip_sync:0-199', 'audio_anomaly');
     r.source.onReload = { annotations: [{ id: 'a1', provenance: { signal: 'lip_sync' } }], history: { undo: 'Accept candidate lip_sync:0-199 as segment audio_anomaly', redo: null } };
-    const done = r.model.decide('lip_sync:0-199', 'accept');
-    await r.answer([candidate('lip_sync:0-199', 0, 199, 'accepted')]);
-    expect(await done).toBe(true);
+    r.decisions['lip_sync:0-199'] = candidate('lip_sync:0-199', 0, 199, 'accepted').decision!;
+    expect(await r.model.decide('lip_sync:0-199', 'accept')).toBe(true);
     const decide = r.calls.find((c) => c.method === 'signals.decide')!.input;
     expect(decide).toEqual({ id: 1, candidate: 'lip_sync:0-199', decision: 'accept', params: DEFAULT_CANDIDATE_PARAMS, label: 'audio_anomaly' });
     expect(r.source.reloads).toBe(1);
     expect(r.model.getState().view!.candidates[0]!.decision?.decision).toBe('accepted');
     expect(r.model.getState().status?.text).toContain('Accepted');
-    // The read-back of the annotations does not ask for the view a second time.
+    // Neither the decision nor the read-back of the annotations asks for the lanes again.
     await new Promise((res) => setTimeout(res, 200));
-    expect(r.calls.filter((c) => c.method === 'signals.view').length).toBe(2);
+    expect(r.calls.filter((c) => c.method === 'signals.view').length).toBe(1);
+    expect(r.calls.filter((c) => c.method === 'signals.decisions').length).toBe(1);
     stop();
   });
 
-  it('reads the view again when a change elsewhere can change a decision (an undo, a deleted annotation), once per burst, and not for other edits', async () => {
+  it('reads the decisions again when a change elsewhere can change one (an undo, a deleted annotation), once per burst, never the lanes', async () => {
     const r = rig([candidate('lip_sync:0-199', 0, 199, 'accepted')]);
     r.source.change({ annotations: [{ id: 'a1', provenance: {} }], history: { undo: 'Accept candidate lip_sync:0-199 as segment lip_sync_mismatch', redo: null } });
     const stop = r.model.attach();
     void r.model.open(1);
     await r.answer();
-    const views = () => r.calls.filter((c) => c.method === 'signals.view').length;
+    const asked = (m: string) => r.calls.filter((c) => c.method === m).length;
     const settle = () => new Promise((res) => setTimeout(res, 200));
-    // Ctrl+Z of the accept: the annotation goes and the history names the candidate (two notifications, one read).
+    // Ctrl+Z of the accept: the annotation goes and the history moves (two notifications, one read of the decisions).
     r.source.change({ annotations: [], history: { undo: null, redo: 'Accept candidate lip_sync:0-199 as segment lip_sync_mismatch' } });
     r.source.change({});
-    await r.answer([candidate('lip_sync:0-199', 0, 199)]);
-    expect(r.model.getState().view!.candidates[0]!.decision).toBeNull();
+    await vi.waitFor(() => expect(asked('signals.decisions')).toBe(1));
+    await vi.waitFor(() => expect(r.model.getState().view!.candidates[0]!.decision).toBeNull());
+    // Redo: the project holds the decision again; the page shows it, whatever the step's title says.
+    r.decisions['lip_sync:0-199'] = candidate('lip_sync:0-199', 0, 199, 'accepted').decision!;
+    r.source.change({ annotations: [{ id: 'a1', provenance: {} }], history: { undo: 'step 7', redo: null } });
+    await vi.waitFor(() => expect(r.model.getState().view!.candidates[0]!.decision?.decision).toBe('accepted'));
     await settle();
-    expect(views()).toBe(2);
-    // Edits that touch no decision: once the candidate leaves the history, nothing more is asked.
-    r.source.change({ annotations: [{ id: 'b', provenance: undefined }], history: { undo: 'Add segment blur_anomaly', redo: null } });
-    await r.answer();
-    r.source.change({ annotations: [{ id: 'b' }, { id: 'c' }], history: { undo: 'Add frame tag blur_anomaly', redo: null } });
+    expect(asked('signals.decisions')).toBe(2);
+    // The lanes were read once, at opening.
+    expect(asked('signals.view')).toBe(1);
+    // A notification that changes neither the history nor the annotations from candidates asks nothing.
+    r.source.change({});
     await settle();
-    expect(views()).toBe(3);
-    // The undo of a dismissal changes no annotation, only the history.
-    r.source.change({ history: { undo: 'Add frame tag blur_anomaly', redo: 'Dismiss candidate lip_sync:0-199' } });
-    await r.answer();
-    expect(views()).toBe(4);
+    expect(asked('signals.decisions')).toBe(2);
     stop();
     r.source.change({ annotations: [], history: { undo: null, redo: null } });
     await settle();
-    expect(views()).toBe(4);
+    expect(asked('signals.decisions')).toBe(2);
   });
 
   it('says why a decision failed', async () => {

@@ -283,9 +283,6 @@ export class Annotator {
     return annotationFromRow(row);
   }
 
-  // The titles of candidate steps all contain the word "candidate": the page reads the signal view
-  // again when the undo or redo it offers names one (renderer/features/signals/model.ts decisionStamp).
-
   /** Dismiss a candidate (looked at and let go), or reopen it (forget the decision; an accepted one's annotation stays). */
   decideCandidate(videoId: number, candidate: string, decision: 'dismiss' | 'reopen'): void {
     const media = this.video(videoId);

@@ -58,14 +58,13 @@ export interface AnnotationsSource {
 /**
  * What of the annotation side can change a candidate's decision: which
  * annotations came from candidates (one deleted, or brought back, changes
- * "accepted" to "annotation deleted"), and an undo or redo of a decision
- * (the history names it "… candidate …"). Other edits leave the view as it
- * is, so a long video's lanes are not fetched again on every edit.
+ * "accepted" to "annotation deleted"), and any step of the history (an undo
+ * or redo can be of a decision). When it changes only the decisions are
+ * read again (signals.decisions, small), never the lanes.
  */
 export function decisionStamp(a: ReturnType<AnnotationsSource['getState']>): string {
   const fromCandidates = a.annotations.filter((x) => x.provenance).map((x) => x.id);
-  const about = (title: string | null) => (title && /\bcandidate\b/i.test(title) ? title : '');
-  return `${fromCandidates.join(',')}|${about(a.history.undo)}|${about(a.history.redo)}`;
+  return JSON.stringify([fromCandidates, a.history.undo, a.history.redo]);
 }
 
 const FOLLOW_MS = 120;
@@ -87,6 +86,7 @@ export class SignalsModel {
   private again = false;
   private follow: ReturnType<typeof setTimeout> | null = null;
   private seen = '';
+  private decisionsAsked = 0;
 
   constructor(private readonly client: TellframeClient, private readonly annotations: AnnotationsSource) {}
 
@@ -113,7 +113,7 @@ export class SignalsModel {
       if (this.follow) clearTimeout(this.follow);
       this.follow = setTimeout(() => {
         this.follow = null;
-        void this.refresh();
+        void this.refreshDecisions();
       }, FOLLOW_MS);
     });
     return () => {
@@ -155,10 +155,13 @@ export class SignalsModel {
         const { videoId, params } = this.state;
         if (videoId === null) break;
         try {
+          // Decisions asked before this view are older than the ones it brings; ones asked while it is out are newer.
+          const asked = ++this.decisionsAsked;
           const view = await this.client.call('signals.view', { id: videoId, params });
           if (this.again || videoId !== this.state.videoId || params !== this.state.params) continue;
           const selected = view?.candidates.some((c) => c.id === this.state.selected) ? this.state.selected : null;
           this.set({ view, error: null, selected });
+          if (this.decisionsAsked !== asked) void this.refreshDecisions();
         } catch (err) {
           if (this.again || videoId !== this.state.videoId) continue;
           this.set({ error: `Could not read the signals: ${(err as Error).message}` });
@@ -166,6 +169,26 @@ export class SignalsModel {
       } while (this.again);
     } finally {
       this.inflight = false;
+    }
+  }
+
+  /** Read the decisions again and put them on the candidates shown (the lanes stay as they are). */
+  async refreshDecisions(): Promise<void> {
+    if (this.follow) {
+      clearTimeout(this.follow);
+      this.follow = null;
+    }
+    const { videoId } = this.state;
+    if (videoId === null || !this.state.view) return;
+    const ask = ++this.decisionsAsked;
+    try {
+      const decisions = await this.client.call('signals.decisions', { id: videoId });
+      const view = this.state.view;
+      // A newer question, another video, or a view read meanwhile (with its own decisions) wins.
+      if (ask !== this.decisionsAsked || videoId !== this.state.videoId || !view) return;
+      this.set({ view: { ...view, candidates: view.candidates.map((c) => ({ ...c, decision: decisions[c.id] ?? null })) } });
+    } catch (err) {
+      if (ask === this.decisionsAsked) this.set({ error: `Could not read the decisions: ${(err as Error).message}` });
     }
   }
 
@@ -243,7 +266,7 @@ export class SignalsModel {
       this.fail(`Saved, but the annotations could not be read again: ${(err as Error).message}`);
     }
     this.seen = decisionStamp(this.annotations.getState());
-    await this.refresh();
+    await this.refreshDecisions();
     return true;
   }
 
