@@ -147,21 +147,8 @@ export type KeptSignals = z.infer<typeof KeptSignalsSchema>;
 /** A face out of view longer than this ends a stretch without blinks (it may have blinked meanwhile). */
 export const FACE_GAP_SECONDS = 1;
 
-/** Measured per-frame signals (null: no face in that frame). */
-export interface MeasuredSignals {
-  earRight: readonly (number | null)[];
-  earLeft: readonly (number | null)[];
-  mar: readonly (number | null)[];
-  faceLuma: readonly (number | null)[];
-  ringLuma: readonly (number | null)[];
-  faceCb: readonly (number | null)[];
-  faceCr: readonly (number | null)[];
-  ringCb: readonly (number | null)[];
-  ringCr: readonly (number | null)[];
-  sharpFace: readonly (number | null)[];
-  sharpRing: readonly (number | null)[];
-  flicker: readonly (number | null)[];
-}
+/** Measured per-frame series the candidates are derived from (null: no face in that frame). */
+export type MeasuredSignals = Readonly<Record<Exclude<SeriesName, 'score'>, readonly (number | null)[]>>;
 
 export interface LipSync {
   /** Frames the sound follows the mouth by (negative: sound first). */
@@ -273,35 +260,46 @@ export function deriveSignals(m: MeasuredSignals, times: readonly number[], loud
     }
     if (last >= from) edges.push([from, last]);
   }
-  {
-    for (const [a, b] of edges) {
-      let seen = 0;
-      for (let i = a; i <= b; i++) if (hasFace(i)) seen += dur(i, i);
-      // Counted only over time the face was seen (a face out of view cannot be said not to blink).
-      if (seen >= p.noBlinkSeconds) add('blink', a, b, `No blink for ${fmt(seen)} s`, seen);
-    }
+  for (const [a, b] of edges) {
+    let seen = 0;
+    for (let i = a; i <= b; i++) if (hasFace(i)) seen += dur(i, i);
+    // Counted only over time the face was seen (a face out of view cannot be said not to blink).
+    if (seen >= p.noBlinkSeconds) add('blink', a, b, `No blink for ${fmt(seen)} s`, seen);
   }
   for (const b of blinks) if (b.long) add('blink', b.startFrame, b.endFrame, `Blink of ${Math.round(b.seconds * 1000)} ms (over ${BLINK_NORMS.unusualOverSeconds * 1000} ms is unusual)`, b.seconds);
 
   // ---- mouth and sound -----------------------------------------------------
   const mar = m.mar.map(num);
-  const loud = loudness.length === n ? loudness.map((v) => v) : [];
+  const loud = loudness.length === n ? loudness : [];
   let lipSync: LipSync | null = null;
-  const frameMs = (a: number, b: number) => (dur(a, b) / (b - a + 1)) * 1000;
+  /**
+   * A shift of k frames within frames a…b in milliseconds: the mean of the
+   * stored times k frames apart (times[i + k] − times[i]), so frames of a
+   * variable rate count for what they last, never k × a nominal frame.
+   */
+  const lagMs = (a: number, b: number, k: number) => {
+    if (k === 0) return 0;
+    const s = Math.abs(k);
+    let sum = 0;
+    let count = 0;
+    for (let i = a; i + s <= b; i++, count++) sum += times[i + s]! - times[i]!;
+    return count ? (Math.sign(k) * sum * 1000) / count : NaN;
+  };
   const total = dur(0, n - 1);
   // Frames of no duration (duplicate pts) leave the lag in time undefined: no lag is estimated then.
   if (loud.length && n > 5 && Number.isFinite(total) && total > 0) {
     // Shifts of up to 0.5 s, leaving at least 3 frames compared at each.
     const maxLag = Math.max(1, Math.min(n - 3, Math.round(0.5 / (total / n))));
     const whole = bestLag(mar, loud, maxLag);
-    if (Number.isFinite(whole.correlation) && Number.isFinite(frameMs(0, n - 1))) lipSync = { lag: whole.lag, correlation: whole.correlation, ms: whole.lag * frameMs(0, n - 1) };
+    const wholeMs = lagMs(0, n - 1, whole.lag);
+    if (Number.isFinite(whole.correlation) && Number.isFinite(wholeMs)) lipSync = { lag: whole.lag, correlation: whole.correlation, ms: wholeMs };
     // Windows of lipWindowSeconds, half overlapping; flagged where the lag is beyond what people notice (ITU-R BT.1359).
     const flagged: { a: number; b: number; lag: number; r: number; ms: number }[] = [];
     for (let a = 0; a < n; ) {
       let b = a;
       while (b + 1 < n && times[b + 1]! - times[a]! < p.lipWindowSeconds) b++;
       const w = bestLag(mar.slice(a, b + 1), loud.slice(a, b + 1), Math.min(maxLag, Math.max(0, b - a - 2)));
-      const ms = w.lag * frameMs(a, b);
+      const ms = lagMs(a, b, w.lag);
       if (Number.isFinite(w.correlation) && Number.isFinite(ms) && w.correlation >= p.lipMinCorrelation && (ms > 125 || ms < -45)) flagged.push({ a, b, lag: w.lag, r: w.correlation, ms });
       if (b >= n - 1) break;
       let next = a;

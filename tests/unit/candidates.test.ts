@@ -157,6 +157,35 @@ describe('candidates from signals', () => {
     expect(c[0]!.value).toBe(5);
   });
 
+  it('a lag in frames is as many milliseconds as those frames last (variable frame rate)', () => {
+    // 250 frames: the first 125 last 20 ms, the rest 40 ms. The sound follows the mouth by 4 frames throughout:
+    // 80 ms where frames are short (not noticeable), 160 ms where they are long (noticeable).
+    const n = 250;
+    const times = [0];
+    for (let i = 0; i < n; i++) times.push(times[i]! + (i < 125 ? 0.02 : 0.04));
+    let x = 3;
+    const open = Array.from({ length: n }, () => ((x = (x * 1103515245 + 12345) % 2147483648), x % 100 < 35));
+    const m = steady(n, (s) => {
+      for (let i = 0; i < n; i++) s.mar[i] = open[i] ? 0.4 : 0.05;
+    });
+    const loud = Array.from({ length: n }, (_, i) => (open[i - 4] ? 0.5 : 0.001));
+    const lip = deriveSignals(m, times, loud, { ...DEFAULT_CANDIDATE_PARAMS, lipWindowSeconds: 2 }).candidates.filter((c) => c.signal === 'lip_sync');
+    expect(lip.length).toBeGreaterThan(0);
+    for (const c of lip) {
+      expect(c.value).toBe(4);
+      // Only windows reaching into the long frames (from frame 125 on; a 2 s window there starts after frame 75).
+      expect(c.startFrame).toBeGreaterThanOrEqual(75);
+    }
+    expect(lip[lip.length - 1]!.endFrame).toBe(n - 1);
+    // A window of long frames alone says 160 ms; the first flagged window, reaching back into short ones, less but over 125.
+    const ms = Number(/sound (\d+) ms late/.exec(lip[0]!.text)![1]);
+    expect(ms).toBeGreaterThan(125);
+    expect(ms).toBeLessThanOrEqual(160);
+    // With every frame 20 ms long the same 4 frames are 80 ms: nothing to flag.
+    const short = Array.from({ length: n + 1 }, (_, i) => i * 0.02);
+    expect(deriveSignals(m, short, loud, { ...DEFAULT_CANDIDATE_PARAMS, lipWindowSeconds: 2 }).candidates.filter((c) => c.signal === 'lip_sync')).toEqual([]);
+  });
+
   it('parameters are checked at the boundary, with defaults for any left out', () => {
     expect(CandidateParamsSchema.parse({ blinkThreshold: 0.3 })).toEqual({ ...DEFAULT_CANDIDATE_PARAMS, blinkThreshold: 0.3 });
     expect(CandidateParamsSchema.safeParse({ blinkThreshold: 2 }).success).toBe(false);
