@@ -5,7 +5,7 @@ import path from 'node:path';
 import { TellframeError, toErrorInfo } from '../shared/errors';
 import type { ImportItem, VideoSummary } from '../shared/model';
 import { formatRational } from '../shared/time';
-import { Core } from './core/api';
+import { Core, type CoreOptions } from './core/api';
 import { EXPORT_FORMATS, ExportOptionsSchema, IMPORT_FORMATS, type ExportFormat, type ExportOptions, type ImportFormat } from '../shared/exportFormats';
 import type { ImportProgress } from './core/media/importer';
 import { ReportOptionsSchema } from '../shared/report';
@@ -31,8 +31,8 @@ function progressPrinter(): ((p: ImportProgress) => void) | undefined {
   };
 }
 
-function withCore<T>(project: string, fn: (core: Core) => Promise<T>): Promise<T> {
-  const core = Core.open(project);
+function withCore<T>(project: string, fn: (core: Core) => Promise<T>, opts: CoreOptions = {}): Promise<T> {
+  const core = Core.open(project, opts);
   return fn(core).finally(() => core.close());
 }
 
@@ -351,8 +351,6 @@ export function buildProgram(): Command {
       }
       const jobs = opts.jobs === undefined ? availableParallelism() : positiveInt(opts.jobs, '--jobs');
       await withCore(project, async (core) => {
-        // Headless, every core may measure: as many at once as --jobs.
-        core.signalSlots.limit = jobs;
         let rows = opts.videos === undefined ? core.store.listMedia() : opts.videos.split(',').map((x) => core.resolveVideo(positiveInt(x, '--videos')));
         // Slices of the hash-sorted list: every machine derives the same split from the same videos.
         rows = [...new Map(rows.map((r) => [r.id, r])).values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : a.id - b.id));
@@ -407,7 +405,7 @@ export function buildProgram(): Command {
         out(`${rows.length} videos${shard ? ` (shard ${shard.i}/${shard.n})` : ''}: ${measured} measured, ${good.length - measured} kept already${failed.length ? `, ${failed.length} failed` : ''}.`);
         if (opts.out) await writeSignalCsv(core, good.map((r) => r.id), opts.out);
         if (failed.length) throw new TellframeError('FFMPEG_FAILED', `Signals of ${failed.length} of ${rows.length} videos could not be measured (${failed.map((id) => `#${id}`).join(', ')}); the others are kept.`);
-      });
+      }, { signalConcurrency: jobs }); // headless, every core may measure: as many videos at once as --jobs
     });
 
   program

@@ -9,7 +9,7 @@ export class Slots {
   private active = 0;
   private readonly queue: { go: () => void; signal?: AbortSignal; onAbort: () => void }[] = [];
 
-  constructor(public limit: number) {}
+  constructor(readonly limit: number) {}
 
   /** Whether a slot is free now (else acquire waits). */
   get free(): boolean {
