@@ -277,6 +277,15 @@ describe('signals computed on opening a video', () => {
       await expect.poll(() => l().getAttribute('data-state'), { timeout: 30_000 }).toBe('computing');
       await p.click('[data-testid="signals-job"] button:has-text("Cancel")');
       await expect.poll(() => l().getAttribute('data-state'), { timeout: 30_000 }).toBe('none');
+      // And it stays so, also after going to the other video and back in this visit: not started again by itself.
+      const row = (name: string) => p.locator('table[aria-label="Videos"] tr', { hasText: name });
+      await row('mouth-lag-2.mkv').click();
+      await expect.poll(() => l().getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+      await row('other.mkv').click();
+      await expect.poll(() => l().getAttribute('data-state'), { timeout: 30_000 }).toBe('none');
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await l().getAttribute('data-state')).toBe('none');
+      expect(await p.locator('[data-testid="compute-signals"]').count()).toBe(1);
       // Turned off, the choice is kept in the browser: opening the video again does not start it.
       await p.locator('[data-testid="signals-auto"]').uncheck();
       await p.reload();
