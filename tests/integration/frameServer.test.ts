@@ -1,11 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
 import { processRegistry } from '../../electron/core/media/process';
 import type { RawFrame } from '../../electron/core/media/frameServer';
+import { JUMP_REACH } from '../../shared/travel';
 import { i420Bytes } from '../../shared/yuv';
-import { readCode, referenceDecode, VIDEO_FIXTURES } from '../fixtures/videos';
+import { ffmpegBin, readCode, referenceDecode, VIDEO_FIXTURES } from '../fixtures/videos';
 import { getFixtures, tempDir } from './helpers';
 
 let core: Core;
@@ -117,6 +119,59 @@ describe('frame server', () => {
     expect(core.frames.stats.misses - before.misses).toBeLessThan(10);
     // Stretches of GOP are decoded once each, not once per step.
     expect(core.frames.stats.runsStarted - before.runsStarted).toBeLessThan(6);
+  });
+
+  it('decodes only a little way past a jump, backward jumps included, and more as the user steps on', async () => {
+    // 400 frames, key frames every 100. A third of the 8 MiB cache holds 24
+    // of its frames (115 KB each): the stretch kept behind.
+    const file = path.join(tempDir(), 'long-gop.mp4');
+    execFileSync(ffmpegBin(), [
+      '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-frames:v', '400',
+      '-c:v', 'libx264', '-g', '100', '-keyint_min', '100', '-sc_threshold', '0', '-bf', '2', '-pix_fmt', 'yuv420p', file,
+    ]);
+    const res = await core.call('media.import', { paths: [file] });
+    const item = res.items[0]!;
+    if (!item.ok) throw new Error(item.error.message);
+    const id = item.id;
+    const cache = core.frames.cache;
+    const until = async (cond: () => boolean) => {
+      for (let t = 0; t < 200 && !cond(); t++) await new Promise((r) => setTimeout(r, 25));
+      expect(cond()).toBe(true);
+      // Time for anything more to show up that should not.
+      await new Promise((r) => setTimeout(r, 300));
+    };
+    // A paused decode may hand on a few frames past where it was told to
+    // stop (pictures whose log line came late); decoding ahead in full would
+    // reach 24 frames past.
+    const SLACK = 6;
+    await core.rawFrame(id, 5);
+
+    // A jump forward: the frame and JUMP_REACH after it.
+    await core.rawFrame(id, 250);
+    await until(() => cache.has(id, 250 + JUMP_REACH));
+    expect(cache.has(id, 250 + JUMP_REACH + SLACK)).toBe(false);
+    expect(cache.has(id, 249)).toBe(false);
+
+    // A jump backward reads forward too: one decode, nothing behind it.
+    const runs = core.frames.stats.runsStarted;
+    await core.rawFrame(id, 130);
+    await until(() => cache.has(id, 130 + JUMP_REACH));
+    expect(core.frames.stats.runsStarted - runs).toBe(1);
+    expect(cache.has(id, 129)).toBe(false);
+    expect(cache.has(id, 130 + JUMP_REACH + SLACK)).toBe(false);
+
+    // A step back is a walk back: the stretch behind it is decoded too.
+    await core.rawFrame(id, 129);
+    await until(() => cache.has(id, 105));
+    expect([...Array(24).keys()].every((d) => cache.has(id, 105 + d))).toBe(true);
+
+    // Each step doubles how far ahead is decoded (the step back made it 8): 16, then 24 (the bound).
+    for (const [i, reach] of [[130, 16], [131, 24], [132, 24]] as const) {
+      const f = await core.rawFrame(id, i);
+      expect(f.index).toBe(i);
+      await until(() => cache.has(id, i + reach));
+      expect({ i, past: cache.has(id, i + reach + SLACK) }).toEqual({ i, past: false });
+    }
   });
 
   it('keeps the cache within its byte bound', async () => {

@@ -1,5 +1,6 @@
 import { TellframeError } from '../../../shared/errors';
 import type { RawFormat } from '../../../shared/frameUrl';
+import { nextReach, travelDirection } from '../../../shared/travel';
 import { i420Bytes, i420PixFmt, sendsI420, type YuvColour } from '../../../shared/yuv';
 import { decodeThreads, dupRank, extractFrame, keyFrameAtOrBefore, seekSeconds, type ExtractSource } from './extract';
 import { FrameCache, type RawFrame } from './frameCache';
@@ -239,6 +240,8 @@ export class FrameServer {
   readonly behind: number;
   private readonly runs = new Set<DecodeRun>();
   private readonly cursor = new Map<number, number>();
+  /** How far ahead to decode for each video now (see shared/travel.ts). */
+  private readonly reach = new Map<number, number>();
   private readonly warm = new WarmFfmpeg(RUN_ARGS);
   stats = { hits: 0, misses: 0, runsStarted: 0, fallbacks: 0 };
 
@@ -278,21 +281,25 @@ export class FrameServer {
       }
       return run.wait(i, signal);
     }
+    // The same rules as the page's: steps keep their direction, a jump reads
+    // forward, and only a little way until the user steps on from there.
     const prev = this.cursor.get(v.id);
-    const dir = prev === undefined || i >= prev ? 1 : -1;
+    const dir = travelDirection(prev, i);
+    const reach = nextReach(this.reach.get(v.id) ?? 0, prev, i, this.window(v).ahead);
+    this.reach.set(v.id, reach);
     this.cursor.set(v.id, i);
     this.reap(v, i);
 
     const hit = this.cache.get(v.id, i);
     if (hit) {
       this.stats.hits++;
-      this.prefetch(v, i, dir);
+      this.prefetch(v, i, dir, reach);
       return hit;
     }
     this.stats.misses++;
     // A cold request starts output at i itself: the stretch behind it is
     // fetched by the backward prefetch only if the user goes back.
-    const run = this.runFor(v, i) ?? this.startRun(v, keyFrameAtOrBefore(v.key, i), i, i + (dir > 0 ? this.window(v).ahead : 0));
+    const run = this.runFor(v, i) ?? this.startRun(v, keyFrameAtOrBefore(v.key, i), i, i + (dir > 0 ? reach : 0));
     let frame: RawFrame;
     try {
       frame = await run.wait(i, signal);
@@ -305,7 +312,7 @@ export class FrameServer {
       frame = { index: i, pts: single.pts, width: single.width, height: single.height, format, data: single.data };
       this.cache.set(v.id, frame);
     }
-    this.prefetch(v, i, dir);
+    this.prefetch(v, i, dir, reach);
     return frame;
   }
 
@@ -377,12 +384,12 @@ export class FrameServer {
     return n;
   }
 
-  /** Keep decoding ahead of a forward cursor; decode the stretch behind a backward one. */
-  private prefetch(v: VideoSource, i: number, dir: number): void {
+  /** Keep decoding up to `reach` frames ahead of a forward cursor; decode the stretch behind a backward one. */
+  private prefetch(v: VideoSource, i: number, dir: number, reach: number): void {
     const last = v.pts.length - 1;
-    const { ahead, behind } = this.window(v);
+    const { behind } = this.window(v);
     if (dir > 0) {
-      const target = Math.min(last, i + ahead);
+      const target = Math.min(last, i + reach);
       if (this.cache.has(v.id, target)) return;
       const r = this.runFor(v, i + 1) ?? [...this.runs].find((x) => x.video.id === v.id && x.alive && x.next <= target && x.next > i);
       if (r) r.extend(target);

@@ -1,6 +1,7 @@
 import type { TellframeClient } from '../../../shared/api';
 import type { VideoSummary } from '../../../shared/model';
 import { frameAtSeconds, frameSeconds, parseTimecode, type Rational } from '../../../shared/time';
+import { JUMP_REACH, nextReach, travelDirection } from '../../../shared/travel';
 import { FrameLoader, type LoadedFrame } from './frameLoader';
 
 export interface PlayerState {
@@ -61,6 +62,8 @@ export class PlayerController {
   private raf = 0;
   private clock: { t0: number; sec0: number } | null = null;
   private lastDir: 1 | -1 = 1;
+  /** Frames to prefetch in the direction of travel: small after a jump, growing as the user steps on (shared/travel.ts). */
+  private reach = JUMP_REACH;
   /** Resolves when the open video's frame index (pts, key flags) has loaded. */
   private indexReady: Promise<void> = Promise.resolve();
 
@@ -205,12 +208,15 @@ export class PlayerController {
     const target = Math.min(Math.max(0, Math.trunc(i)), v.frameCount - 1);
     const prev = this.state.shown ?? target;
     // Steps set the direction of travel (prefetch follows it); a jump reads forward.
-    if (target !== prev) this.lastDir = Math.abs(target - prev) <= 10 ? (target > prev ? 1 : -1) : 1;
+    if (target !== prev) {
+      this.lastDir = travelDirection(prev, target);
+      this.reach = nextReach(this.reach, prev, target, Infinity);
+    }
     if (this.state.requested !== target) this.set({ requested: target });
     const cached = this.loader.peek(target);
     if (cached) {
       this.draw(cached);
-      this.loader.prefetch(target, this.lastDir);
+      this.loader.prefetch(target, this.lastDir, this.reach);
       return;
     }
     try {
@@ -221,7 +227,7 @@ export class PlayerController {
       if (this.state.requested === target) this.set({ error: (err as Error).message });
       return;
     }
-    this.loader.prefetch(target, this.lastDir);
+    this.loader.prefetch(target, this.lastDir, this.reach);
   }
 
   step(delta: number): void {
@@ -357,11 +363,12 @@ export class PlayerController {
     const target = Math.min(hi, Math.max(lo, frameAtSeconds(this.pts, this.timeBase, sec)));
     if (target !== this.state.shown) {
       this.lastDir = rate > 0 ? 1 : -1;
+      this.reach = Infinity;
       const f = this.loader.peek(target);
       if (f) {
         this.set({ requested: target });
         this.draw(f);
-        this.loader.prefetch(target, this.lastDir);
+        this.loader.prefetch(target, this.lastDir, this.reach);
       } else if (this.state.requested !== target) {
         void this.show(target);
       }

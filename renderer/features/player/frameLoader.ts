@@ -123,11 +123,12 @@ export class FrameLoader {
     return this.fetch(index, false);
   }
 
-  /** Warm the cache around `index` in the direction of travel. */
-  prefetch(index: number, dir: 1 | -1): void {
+  /** Warm the cache up to `reach` frames from `index` in the direction of travel (at most the loader's depth). */
+  prefetch(index: number, dir: 1 | -1, reach = Infinity): void {
     this.cursor = index;
     const want: number[] = [];
-    for (let d = 1; d <= this.prefetchDepth; d++) {
+    const depth = Math.min(this.prefetchDepth, reach);
+    for (let d = 1; d <= depth; d++) {
       const i = index + d * dir;
       if (i < 0 || i >= this.frameCount) break;
       if (!this.cache.has(i)) want.push(i);
