@@ -97,6 +97,24 @@ describe('frame server', () => {
     expect(core.frames.warmStarts).toBe(before + 1);
   });
 
+  it('hands a decoded frame on before starting the next waiting ffmpeg (a start holds up the host)', async () => {
+    const id = ids.get('h264_vfr')!;
+    core.frames.prewarm();
+    await new Promise((r) => setTimeout(r, 300));
+    const waiting = () => processRegistry.size - processRegistry.busy;
+    expect(waiting()).toBe(1);
+    core.frames.cache.dropVideo(id);
+    const before = core.frames.warmStarts;
+    const f = await core.rawFrame(id, 33);
+    expect(f.index).toBe(33);
+    // The decode took the waiting ffmpeg, and the next one is not started yet when the frame arrives…
+    expect(core.frames.warmStarts).toBe(before + 1);
+    expect(waiting()).toBe(0);
+    // …but right after.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(waiting()).toBe(1);
+  });
+
   it('serves a forward walk from one sequential decode, not one decode per frame', async () => {
     const id = ids.get('h264_bframes')!;
     await core.rawFrame(id, 10);

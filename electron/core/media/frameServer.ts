@@ -210,12 +210,12 @@ class DecodeRun {
       }
       const frame: RawFrame = { index, pts, width: this.video.width, height: this.video.height, format: this.format, data };
       this.cache.set(this.video.id, frame);
-      this.first();
       const ws = this.waiters.get(index);
       if (ws) {
         this.waiters.delete(index);
         for (const w of ws) w.resolve(frame);
       }
+      this.first();
       this.next++;
       if (this.next >= this.video.pts.length) {
         this.kill();
@@ -357,8 +357,11 @@ export class FrameServer {
         if (c === undefined || this.outside(r, c)) r.kill();
       },
     );
-    // The next ffmpeg starts once this one has its first picture, not while it decodes toward it.
-    run.onFirst = () => this.warm.refill(bin);
+    // The next ffmpeg starts once this one has its first picture, not while
+    // it decodes toward it, and only after that picture has been handed on:
+    // starting a process stops this one for 15-20 ms (the fork of a process
+    // of this size), which would otherwise come before the reply.
+    run.onFirst = () => setImmediate(() => this.warm.refill(bin));
     this.runs.add(run);
     return run;
   }
