@@ -26,6 +26,7 @@ const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1
 const file = path.resolve(opt('--file') ?? '.cache/bench/h264_1080p_10min.mp4');
 const STEPS = Number(opt('--steps') ?? 60);
 const JUMPS = Number(opt('--jumps') ?? 24);
+const FIRSTS = 12;
 /** Quiet time before each jump of either player. */
 const SETTLE_MS = 500;
 if (!existsSync(file)) {
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
     };
     const firsts: number[] = [];
     const firstsHover: number[] = [];
-    for (let r = 0; r < 5; r++) {
+    for (let r = 0; r < FIRSTS; r++) {
       firsts.push(await firstOpen(false));
       firstsHover.push(await firstOpen(true));
     }
