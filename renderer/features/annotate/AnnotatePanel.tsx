@@ -30,11 +30,18 @@ export function AnnotatePanel({ model, player, client }: { model: AnnotateModel;
   const p = useSyncExternalStore(player.subscribe, player.getState);
   const video = p.video;
   const current = p.shown ?? p.requested;
-  const signals = useSignals(client, model, video?.id ?? null);
+  const signals = useSignals(client, model, player, video?.id ?? null);
 
   useEffect(() => {
-    if (video) void model.open(video.id);
-  }, [model, video]);
+    if (!video) return;
+    let current = true;
+    void player.whenShown(video.id).then(() => {
+      if (current) void model.open(video.id);
+    });
+    return () => {
+      current = false;
+    };
+  }, [model, player, video]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -76,6 +76,30 @@ export class PlayerController {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
   };
+  /**
+   * Resolves once video `id` shows a frame (or cannot, or is no longer the
+   * one open), or after `maxMs` at the latest. The panels around the player
+   * load their data after it, so the first picture of a newly opened video
+   * does not wait behind their requests to the same host.
+   */
+  whenShown(id: number, maxMs = 400): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const s = this.state;
+        if (s.video?.id === id && s.shown === null && !s.error) return;
+        off();
+        clearTimeout(timer);
+        resolve();
+      };
+      const off = this.subscribe(check);
+      const timer = setTimeout(() => {
+        off();
+        resolve();
+      }, maxMs);
+      check();
+    });
+  }
+
   private set(patch: Partial<PlayerState>): void {
     this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l();

@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import type { TellframeClient } from '../../../shared/api';
+import type { PlayerController } from '../player/controller';
 import { SignalsModel, type AnnotationsSource } from './model';
 
 /** Keys the candidates take (the panel's key handler gives them here; label keys cannot use them). */
@@ -28,11 +29,19 @@ export function signalKey(key: string, signals: SignalsModel, frame: number, goT
 }
 
 /** The signals of the open video, following the annotation model while the panel is mounted. */
-export function useSignals(client: TellframeClient, annotations: AnnotationsSource, videoId: number | null): SignalsModel {
+export function useSignals(client: TellframeClient, annotations: AnnotationsSource, player: PlayerController, videoId: number | null): SignalsModel {
   const signals = useMemo(() => new SignalsModel(client, annotations), [client, annotations]);
   useEffect(() => signals.attach(), [signals]);
   useEffect(() => {
-    if (videoId !== null) void signals.open(videoId);
-  }, [signals, videoId]);
+    if (videoId === null) return;
+    let current = true;
+    // After the first picture (see PlayerController.whenShown).
+    void player.whenShown(videoId).then(() => {
+      if (current) void signals.open(videoId);
+    });
+    return () => {
+      current = false;
+    };
+  }, [signals, player, videoId]);
   return signals;
 }
