@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/api';
 import type { Session } from '../../electron/core/session';
 import type { WebHost } from '../../electron/host/web';
+import { framePath } from '../../shared/frameUrl';
 import { referenceDecode, VIDEO_FIXTURES } from '../fixtures/videos';
 import { getFixtures, tempDir } from '../integration/helpers';
 import { canvasCode, openRig, shots, shownIndex, type BrowserRig } from './page';
@@ -102,6 +103,21 @@ describe('browser mode', () => {
     const i = Math.floor(ref.pts.length / 2) + 3;
     await page.goto(`${host.url}&video=${ids.ts_cut_mid_gop}&frame=${i}`);
     await expectShown(page, i, ref.codes);
+    // The panels ask for their data only once the picture is there (or 400 ms after asking for it), not beside it.
+    const panels = ['/api/annotations.list', '/api/signals.view'];
+    await page.waitForFunction((names) => names.every((n) => performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname === n)), panels);
+    const order = await page.evaluate(
+      ({ frame, names }) => {
+        const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+        const f = entries.find((e) => new URL(e.name).pathname === frame)!;
+        return names.map((n) => {
+          const e = entries.find((x) => new URL(x.name).pathname === n)!;
+          return { n, afterPicture: e.startTime >= f.responseEnd || e.startTime >= f.startTime + 390 };
+        });
+      },
+      { frame: framePath(ids.ts_cut_mid_gop!, i, 'raw'), names: panels },
+    );
+    expect(order).toEqual(panels.map((n) => ({ n, afterPicture: true })));
   });
 
   it('draws colours as ffmpeg converts them: BT.709 tags, full range, untagged', async () => {

@@ -1,10 +1,11 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { ANNOTATION_KINDS, METHODS, VERDICTS, type Annotation, type AttributeValue, type Attributes } from '../../../shared/annotations';
 import type { TellframeClient } from '../../../shared/api';
 import type { Label } from '../../../shared/model';
 import { FindingDialog } from '../findings/FindingDialog';
 import { AudioLanes } from '../audio/AudioLanes';
 import type { PlayerController } from '../player/controller';
+import { useAfterPicture } from '../player/useAfterPicture';
 import { CandidateList } from '../signals/CandidateList';
 import { SIGNAL_KEYS, signalKey, useSignals } from '../signals/keys';
 import { SignalLanes } from '../signals/SignalLanes';
@@ -32,16 +33,8 @@ export function AnnotatePanel({ model, player, client }: { model: AnnotateModel;
   const current = p.shown ?? p.requested;
   const signals = useSignals(client, model, player, video?.id ?? null);
 
-  useEffect(() => {
-    if (!video) return;
-    let current = true;
-    void player.whenShown(video.id).then(() => {
-      if (current) void model.open(video.id);
-    });
-    return () => {
-      current = false;
-    };
-  }, [model, player, video]);
+  const openAnnotations = useCallback((id: number) => void model.open(id), [model]);
+  useAfterPicture(player, video?.id ?? null, openAnnotations);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

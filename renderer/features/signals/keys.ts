@@ -1,6 +1,7 @@
-import { useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import type { TellframeClient } from '../../../shared/api';
 import type { PlayerController } from '../player/controller';
+import { useAfterPicture } from '../player/useAfterPicture';
 import { SignalsModel, type AnnotationsSource } from './model';
 
 /** Keys the candidates take (the panel's key handler gives them here; label keys cannot use them). */
@@ -32,16 +33,7 @@ export function signalKey(key: string, signals: SignalsModel, frame: number, goT
 export function useSignals(client: TellframeClient, annotations: AnnotationsSource, player: PlayerController, videoId: number | null): SignalsModel {
   const signals = useMemo(() => new SignalsModel(client, annotations), [client, annotations]);
   useEffect(() => signals.attach(), [signals]);
-  useEffect(() => {
-    if (videoId === null) return;
-    let current = true;
-    // After the first picture (see PlayerController.whenShown).
-    void player.whenShown(videoId).then(() => {
-      if (current) void signals.open(videoId);
-    });
-    return () => {
-      current = false;
-    };
-  }, [signals, player, videoId]);
+  const open = useCallback((id: number) => void signals.open(id), [signals]);
+  useAfterPicture(player, videoId, open);
   return signals;
 }
