@@ -207,25 +207,11 @@ async function main(): Promise<void> {
       );
 
     // <video> steps, ±1 frame by currentTime.
-    const html5 = await vpage.evaluate(
-      async ({ start, steps, fps }) => {
-        const video = document.getElementById('v') as HTMLVideoElement;
-        const seek = (t: number) =>
-          new Promise<number>((resolve) => {
-            const t0 = performance.now();
-            video.requestVideoFrameCallback(() => resolve(performance.now() - t0));
-            video.currentTime = t;
-          });
-        await seek((start + 0.5) / fps);
-        const fwd: number[] = [];
-        const back: number[] = [];
-        let i = start;
-        for (let s = 0; s < steps; s++) fwd.push(await seek((++i + 0.5) / fps));
-        for (let s = 0; s < steps; s++) back.push(await seek((--i + 0.5) / fps));
-        return { fwd, back };
-      },
-      { start, steps: Math.min(STEPS, 40), fps },
-    );
+    const html5 = { fwd: [] as number[], back: [] as number[] };
+    let vi = start;
+    await seekVideo((vi + 0.5) / fps);
+    for (let s = 0; s < Math.min(STEPS, 40); s++) html5.fwd.push(await seekVideo((++vi + 0.5) / fps));
+    for (let s = 0; s < Math.min(STEPS, 40); s++) html5.back.push(await seekVideo((--vi + 0.5) / fps));
 
     // Random jumps, cold, once both players have settled: each Tellframe
     // jump (its frame cache dropped first) is followed by the <video> seek to
