@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/api';
 import { codeSource, ffmpegBin, run } from '../fixtures/videos';
-import { tempDir } from '../integration/helpers';
+import { importVideos, tempDir } from '../integration/helpers';
 import { openRig, projectWithVideo, shots, type BrowserRig } from './page';
 
 /**
@@ -37,10 +37,7 @@ beforeAll(async () => {
   ]);
   for (const r of made) if (r.code !== 0) throw new Error(r.stderr);
   ({ core, id: fake } = await projectWithVideo(rig, b));
-  const items = (await core.call('media.import', { paths: [a, c] })).items;
-  if (!items[0]!.ok || !items[1]!.ok) throw new Error('import failed');
-  original = items[0]!.id;
-  big = items[1]!.id;
+  [original, big] = (await importVideos(core, [a, c])) as [number, number];
 });
 afterAll(async () => {
   await rig?.close();

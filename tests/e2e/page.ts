@@ -4,7 +4,7 @@ import type { Core } from '../../electron/core/api';
 import { Session } from '../../electron/core/session';
 import { startWebHost, type WebHost } from '../../electron/host/web';
 import { launchChromium } from './browser';
-import { tempDir } from '../integration/helpers';
+import { importVideo, tempDir } from '../integration/helpers';
 
 /** Where e2e screenshots go (TELLFRAME_SHOTS to keep them). */
 export const shots = process.env.TELLFRAME_SHOTS ?? tempDir('tellframe-shots-');
@@ -63,7 +63,5 @@ export async function openRig(opts: { autoSignals?: boolean } = {}): Promise<Bro
 /** A new project open in the rig's session with one video imported; its Core and the video's id. */
 export async function projectWithVideo(rig: BrowserRig, video: string, file = path.join(tempDir(), 'e2e.tellframe')): Promise<{ core: Core; id: number }> {
   const core = rig.session.create(file);
-  const item = (await core.call('media.import', { paths: [video] })).items[0]!;
-  if (!item.ok) throw new Error(`${video} did not import: ${item.error.message}`);
-  return { core, id: item.id };
+  return { core, id: await importVideo(core, video) };
 }

@@ -5,7 +5,7 @@ import type { Core } from '../../electron/core/api';
 import type { Annotation } from '../../shared/annotations';
 import { DEFAULT_CANDIDATE_PARAMS } from '../../shared/candidates';
 import { makeMouthClip, mouthPattern } from '../fixtures/mouthClip';
-import { tempDir } from '../integration/helpers';
+import { importVideo, tempDir } from '../integration/helpers';
 import { openRig, projectWithVideo, shots, shownIndex, type BrowserRig } from './page';
 
 /**
@@ -270,9 +270,8 @@ describe('signals computed on opening a video', () => {
 
       // A second video: cancelled, it stays without signals, also when opened again in this visit.
       const other = await makeMouthClip(tempDir(), { lag: 3, frames: 60, name: 'other.mkv' });
-      const item = (await c2.call('media.import', { paths: [other.path] })).items[0]!;
-      if (!item.ok) throw new Error(item.error.message);
-      await p.goto(`${auto.host.url}&video=${item.id}&frame=0`);
+      const otherId = await importVideo(c2, other.path);
+      await p.goto(`${auto.host.url}&video=${otherId}&frame=0`);
       await at(p, 0);
       await expect.poll(() => l().getAttribute('data-state'), { timeout: 30_000 }).toBe('computing');
       await p.click('[data-testid="signals-job"] button:has-text("Cancel")');
@@ -294,7 +293,7 @@ describe('signals computed on opening a video', () => {
       expect(await p.locator('[data-testid="signals-auto"]').isChecked()).toBe(false);
       await new Promise((r) => setTimeout(r, 1000));
       expect(await l().getAttribute('data-state')).toBe('none');
-      expect(await c2.call('signals.view', { id: item.id })).toBeNull();
+      expect(await c2.call('signals.view', { id: otherId })).toBeNull();
     } finally {
       await auto.close();
     }

@@ -7,7 +7,7 @@ import type { Session } from '../../electron/core/session';
 import type { WebHost } from '../../electron/host/web';
 import { framePath } from '../../shared/frameUrl';
 import { referenceDecode, VIDEO_FIXTURES } from '../fixtures/videos';
-import { getFixtures, tempDir } from '../integration/helpers';
+import { getFixtures, importVideo, importVideos, tempDir } from '../integration/helpers';
 import { canvasCode, openRig, shots, shownIndex, type BrowserRig } from './page';
 
 /**
@@ -40,11 +40,7 @@ beforeAll(async () => {
   rig = await openRig();
   ({ session, host, page } = rig);
   core = session.create(path.join(tempDir(), 'e2e.tellframe'));
-  const res = await core.call('media.import', { paths: VIDEO_FIXTURES.map((n) => fx[n].path) });
-  res.items.forEach((item, i) => {
-    if (!item.ok) throw new Error(item.error.message);
-    ids[VIDEO_FIXTURES[i]!] = item.id;
-  });
+  (await importVideos(core, VIDEO_FIXTURES.map((n) => fx[n].path))).forEach((id, i) => (ids[VIDEO_FIXTURES[i]!] = id));
 });
 afterAll(async () => {
   await rig?.close();
@@ -103,7 +99,8 @@ describe('browser mode', () => {
     const i = Math.floor(ref.pts.length / 2) + 3;
     await page.goto(`${host.url}&video=${ids.ts_cut_mid_gop}&frame=${i}`);
     await expectShown(page, i, ref.codes);
-    // The panels ask for their data only once the picture is there (or 400 ms after asking for it), not beside it.
+    // The panels ask for their data only once the picture is there (or at most 400 ms after opening, which
+    // may start a little before the frame is asked for), not beside it.
     const panels = ['/api/annotations.list', '/api/signals.view'];
     await page.waitForFunction((names) => names.every((n) => performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname === n)), panels);
     const order = await page.evaluate(
@@ -112,7 +109,7 @@ describe('browser mode', () => {
         const f = entries.find((e) => new URL(e.name).pathname === frame)!;
         return names.map((n) => {
           const e = entries.find((x) => new URL(x.name).pathname === n)!;
-          return { n, afterPicture: e.startTime >= f.responseEnd || e.startTime >= f.startTime + 390 };
+          return { n, afterPicture: e.startTime >= f.responseEnd || e.startTime >= f.startTime + 300 };
         });
       },
       { frame: framePath(ids.ts_cut_mid_gop!, i, 'raw'), names: panels },
@@ -130,10 +127,9 @@ describe('browser mode', () => {
     for (const clip of clips) {
       const file = path.join(dir, clip.name);
       execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=5:duration=1', '-c:v', 'libx264', ...clip.args, '-y', file]);
-      const item = (await core.call('media.import', { paths: [file] })).items[0]!;
-      if (!item.ok) throw new Error(item.error.message);
-      const want = await core.frame(item.id, 2, 'rgba');
-      await page.goto(`${host.url}&video=${item.id}&frame=2`);
+      const id = await importVideo(core, file);
+      const want = await core.frame(id, 2, 'rgba');
+      await page.goto(`${host.url}&video=${id}&frame=2`);
       await page.waitForFunction(() => document.querySelector('[data-testid="frame-index"]')?.textContent === '2');
       const got = await page.evaluate(() => {
         const c = document.querySelector<HTMLCanvasElement>('[data-testid="frame-canvas"]')!;

@@ -6,7 +6,7 @@ import { Core } from '../../electron/core/api';
 import { bandHz, pcmPath } from '../../electron/core/media/audioAnalysis';
 import { ffmpegBin, referenceDecode } from '../fixtures/videos';
 import { GAP, makeGapClip, makeTalkClip, TALK } from './talkClip';
-import { tempDir } from './helpers';
+import { importVideo, tempDir } from './helpers';
 
 /** The audio view's data on a clip whose sound is known frame by frame (talkClip.ts). */
 const dir = tempDir('tellframe-audio-');
@@ -17,9 +17,7 @@ let id: number;
 beforeAll(async () => {
   clip = await makeTalkClip(dir);
   core = Core.create(path.join(dir, 'audio.tellframe'), { actor: 'ana' });
-  const item = (await core.call('media.import', { paths: [clip] })).items[0]!;
-  if (!item.ok) throw new Error(item.error.message);
-  id = item.id;
+  id = await importVideo(core, clip);
 }, 120_000);
 afterAll(() => core?.close());
 

@@ -4,7 +4,7 @@ import { Core } from '../../electron/core/api';
 import { decodeLandmarks } from '../../shared/landmarks';
 import { fromBase64 } from '../../shared/base64';
 import { makeMouthClip } from '../fixtures/mouthClip';
-import { tempDir } from './helpers';
+import { importVideo, tempDir } from './helpers';
 import { untilDone } from './jobs';
 
 /**
@@ -22,10 +22,8 @@ const open: Record<string, boolean[]> = {};
 async function importAndMeasure(name: string, lag: number): Promise<void> {
   const clip = await makeMouthClip(dir, { lag, name: `${name}.mkv` });
   open[name] = clip.open;
-  const item = (await core.call('media.import', { paths: [clip.path] })).items[0]!;
-  if (!item.ok) throw new Error(item.error.message);
-  ids[name] = item.id;
-  const job = await untilDone(core, 'signals.status', (await core.call('signals.start', { id: item.id })).jobId);
+  ids[name] = await importVideo(core, clip.path);
+  const job = await untilDone(core, 'signals.status', (await core.call('signals.start', { id: ids[name]! })).jobId);
   if (job.state !== 'done') throw new Error(job.error?.message ?? job.state);
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
 import { ExportOptionsSchema } from '../../shared/exportFormats';
-import { getFixtures, tempDir } from './helpers';
+import { getFixtures, importVideos, tempDir } from './helpers';
 
 /** Intake custody: what is recorded when a file comes in, re-checking it, and each video's custody log. */
 let core: Core;
@@ -22,9 +22,7 @@ beforeAll(async () => {
   copyFileSync(fx.h264_bframes.path, a);
   copyFileSync(fx.odd_size.path, b);
   core = Core.create(path.join(dir, 'custody.tellframe'), { actor: 'ana' });
-  const items = (await core.call('media.import', { paths: [a, b] })).items;
-  ida = items[0]!.ok ? items[0]!.id : 0;
-  idb = items[1]!.ok ? items[1]!.id : 0;
+  [ida, idb] = (await importVideos(core, [a, b])) as [number, number];
 }, 300_000);
 afterAll(() => core?.close());
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
-import { getFixtures, tempDir } from './helpers';
+import { getFixtures, importVideo, tempDir } from './helpers';
 
 /**
  * "A killed process loses nothing that the UI showed as done": the browser
@@ -17,8 +17,7 @@ describe('durability', () => {
     const dir = tempDir();
     const project = path.join(dir, 'kill.tellframe');
     const setup = Core.create(project, { actor: 'setup' });
-    const item = (await setup.call('media.import', { paths: [fx.h264_bframes.path] })).items[0]!;
-    if (!item.ok) throw new Error(item.error.message);
+    const id = await importVideo(setup, fx.h264_bframes.path);
     setup.close();
 
     const child = spawn(process.execPath, [path.resolve('bin/tellframe.js'), 'serve', project], {
@@ -40,14 +39,14 @@ describe('durability', () => {
     };
     const ids: string[] = [];
     for (let i = 0; i < 40; i++) {
-      ids.push((await call('annotations.create', { kind: 'frame_tag', videoId: item.id, label: 'blink_anomaly', frame: i })).id);
+      ids.push((await call('annotations.create', { kind: 'frame_tag', videoId: id, label: 'blink_anomaly', frame: i })).id);
     }
     await call('annotations.update', { id: ids[0], patch: { note: 'last change' } });
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
     const core = Core.open(project);
-    const list = await core.call('annotations.list', { videoId: item.id });
+    const list = await core.call('annotations.list', { videoId: id });
     expect(list.map((a) => a.id).sort()).toEqual([...ids].sort());
     expect(list.find((a) => a.id === ids[0])!.note).toBe('last change');
     expect(list[0]!.annotator).toBe('killer');

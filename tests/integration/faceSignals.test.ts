@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
 import { createFaceModel } from '../../electron/core/signals/faceModel';
 import { ffmpegBin, run } from '../fixtures/videos';
-import { tempDir } from './helpers';
+import { importVideo, tempDir } from './helpers';
 import { untilDone } from './jobs';
 
 /**
@@ -29,9 +29,7 @@ beforeAll(async () => {
   const r = await run(ffmpegBin(), ['-nostdin', '-y', '-v', 'error', '-loop', '1', '-i', PHOTO, '-vf', 'crop=200:200:0:140,scale=480:480,format=yuv420p', '-t', '1', '-r', '25', '-c:v', 'libx264', '-g', '10', '-bf', '2', clip]);
   if (r.code !== 0) throw new Error(r.stderr);
   core = Core.create(path.join(dir, 'face.tellframe'), { actor: 'ana' });
-  const item = (await core.call('media.import', { paths: [clip] })).items[0]!;
-  if (!item.ok) throw new Error(item.error.message);
-  id = item.id;
+  id = await importVideo(core, clip);
 }, 120_000);
 afterAll(() => core?.close());
 

@@ -8,7 +8,7 @@ import type { RawFrame } from '../../electron/core/media/frameServer';
 import { JUMP_REACH } from '../../shared/travel';
 import { i420Bytes } from '../../shared/yuv';
 import { ffmpegBin, readCode, referenceDecode, VIDEO_FIXTURES } from '../fixtures/videos';
-import { getFixtures, tempDir } from './helpers';
+import { getFixtures, importVideo, importVideos, tempDir } from './helpers';
 
 let core: Core;
 let fx: Awaited<ReturnType<typeof getFixtures>>;
@@ -17,11 +17,7 @@ const ids = new Map<string, number>();
 beforeAll(async () => {
   fx = await getFixtures();
   core = Core.create(path.join(tempDir(), 'server.tellframe'), { actor: 'tester', frameCacheBytes: 8 * 1024 * 1024 });
-  const res = await core.call('media.import', { paths: VIDEO_FIXTURES.map((n) => fx[n].path) });
-  res.items.forEach((item, i) => {
-    if (!item.ok) throw new Error(item.error.message);
-    ids.set(VIDEO_FIXTURES[i]!, item.id);
-  });
+  (await importVideos(core, VIDEO_FIXTURES.map((n) => fx[n].path))).forEach((id, i) => ids.set(VIDEO_FIXTURES[i]!, id));
 });
 afterAll(() => core?.close());
 
@@ -55,12 +51,10 @@ describe('frame server', () => {
     for (const name of names) {
       const file = path.join(dir, name);
       copyFileSync(fx.h264_bframes.path, file);
-      const res = await core.call('media.import', { paths: [file] });
-      const item = res.items[0]!;
-      if (!item.ok) throw new Error(item.error.message);
+      const id = await importVideo(core, file);
       const fallbacks = core.frames.stats.fallbacks;
       for (const i of [0, 37, 36]) {
-        const f = await core.rawFrame(item.id, i);
+        const f = await core.rawFrame(id, i);
         expect({ name, i, code: codeOf(f) }).toEqual({ name, i, code: ref.codes[i] });
       }
       expect(core.frames.stats.fallbacks - fallbacks).toBe(0);
@@ -147,10 +141,7 @@ describe('frame server', () => {
       '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-frames:v', '400',
       '-c:v', 'libx264', '-g', '100', '-keyint_min', '100', '-sc_threshold', '0', '-bf', '2', '-pix_fmt', 'yuv420p', file,
     ]);
-    const res = await core.call('media.import', { paths: [file] });
-    const item = res.items[0]!;
-    if (!item.ok) throw new Error(item.error.message);
-    const id = item.id;
+    const id = await importVideo(core, file);
     const cache = core.frames.cache;
     const until = async (cond: () => boolean) => {
       for (let t = 0; t < 200 && !cond(); t++) await new Promise((r) => setTimeout(r, 25));

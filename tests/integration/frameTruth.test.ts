@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
 import { referenceDecode, readCode } from '../fixtures/videos';
-import { getFixtures, sampleIndices, tempDir } from './helpers';
+import { getFixtures, importVideos, sampleIndices, tempDir } from './helpers';
 
 /**
  * Frame truth on every awkward layout: the stored index must equal ffmpeg's
@@ -21,11 +21,7 @@ let fx: Awaited<ReturnType<typeof getFixtures>>;
 beforeAll(async () => {
   fx = await getFixtures();
   core = Core.create(path.join(tempDir(), 'truth.tellframe'), { actor: 'tester' });
-  const res = await core.call('media.import', { paths: LAYOUTS.map((n) => fx[n].path) });
-  for (const [i, item] of res.items.entries()) {
-    if (!item.ok) throw new Error(`${LAYOUTS[i]} failed to import: ${item.error.message}`);
-    ids.set(LAYOUTS[i]!, item.id);
-  }
+  (await importVideos(core, LAYOUTS.map((n) => fx[n].path))).forEach((id, i) => ids.set(LAYOUTS[i]!, id));
 });
 afterAll(() => core?.close());
 

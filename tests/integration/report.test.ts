@@ -7,7 +7,7 @@ import { Core } from '../../electron/core/api';
 import { launchChromium } from '../../electron/core/report/chromium';
 import { formatTimecode } from '../../shared/time';
 import { ffmpegBin, readCode, referenceDecode, run, type ReferenceDecode } from '../fixtures/videos';
-import { getFixtures, tempDir } from './helpers';
+import { getFixtures, importVideo, tempDir } from './helpers';
 import { untilDone } from './jobs';
 
 /**
@@ -39,9 +39,7 @@ beforeAll(async () => {
   if (made.code !== 0) throw new Error(made.stderr);
   ref = await referenceDecode(video);
   core = Core.create(path.join(dir, 'case.tellframe'), { actor: 'ana' });
-  const item = (await core.call('media.import', { paths: [video] })).items[0]!;
-  if (!item.ok) throw new Error('import failed');
-  id = item.id;
+  id = await importVideo(core, video);
   await core.call('labels.update', { id: 'edge_artifact', patch: { name: HOSTILE_LABEL } });
   const seg = await core.call('annotations.create', { kind: 'segment', videoId: id, label: 'lip_sync_mismatch', startFrame: 10, endFrame: 19, attributes: { severity: 'obvious' }, note: HOSTILE_NOTE });
   await core.call('annotations.setFinding', { id: seg.id, finding: { status: 'warning', statement: HOSTILE_NOTE, frame: 14 } });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
 import { FACE_PHOTO } from '../fixtures/mouthClip';
 import { ffmpegBin, run } from '../fixtures/videos';
-import { tempDir } from './helpers';
+import { importVideo, tempDir } from './helpers';
 import { untilDone } from './jobs';
 
 /**
@@ -27,9 +27,7 @@ beforeAll(async () => {
   if (r.code !== 0) throw new Error(r.stderr);
   core = Core.create(path.join(dir, 'rot.tellframe'), { actor: 'ana' });
   for (const [name, file] of [['upright', upright], ['tagged', tagged]] as const) {
-    const item = (await core.call('media.import', { paths: [file] })).items[0]!;
-    if (!item.ok) throw new Error(item.error.message);
-    ids[name] = item.id;
+    ids[name] = await importVideo(core, file);
   }
 }, 120_000);
 afterAll(() => core?.close());

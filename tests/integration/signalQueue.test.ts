@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/api';
 import { makeMouthClip } from '../fixtures/mouthClip';
-import { tempDir } from './helpers';
+import { importVideo, tempDir } from './helpers';
 import { untilDone } from './jobs';
 
 /**
@@ -18,9 +18,7 @@ beforeAll(async () => {
   core = Core.create(path.join(dir, 'q.tellframe'), { actor: 'ana', signalConcurrency: 1 });
   for (const lag of [1, 2, 3]) {
     const clip = await makeMouthClip(dir, { lag, frames: 30, name: `q${lag}.mkv` });
-    const item = (await core.call('media.import', { paths: [clip.path] })).items[0]!;
-    if (!item.ok) throw new Error(item.error.message);
-    ids.push(item.id);
+    ids.push(await importVideo(core, clip.path));
   }
 }, 120_000);
 afterAll(() => core?.close());

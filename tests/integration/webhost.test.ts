@@ -6,7 +6,7 @@ import { Core } from '../../electron/core/api';
 import { startWebHost, type WebHost } from '../../electron/host/web';
 import { ffprobeBin, readCode, referenceDecode, run } from '../fixtures/videos';
 import { writeFileSync } from 'node:fs';
-import { getFixtures, tempDir } from './helpers';
+import { getFixtures, importVideo, tempDir } from './helpers';
 
 let core: Core;
 let host: WebHost;
@@ -37,10 +37,7 @@ const api = (method: string, input: unknown, headers: Record<string, string> = {
 beforeAll(async () => {
   fx = await getFixtures();
   core = Core.create(path.join(tempDir(), 'web.tellframe'), { actor: 'tester' });
-  const res = await core.call('media.import', { paths: [fx.h264_vfr.path] });
-  const item = res.items[0]!;
-  if (!item.ok) throw new Error(item.error.message);
-  videoId = item.id;
+  videoId = await importVideo(core, fx.h264_vfr.path);
   host = await startWebHost(core, { staticDir: tempDir() });
 });
 afterAll(async () => {
@@ -106,14 +103,12 @@ describe('loopback web host', () => {
 
 describe('audio for playback', () => {
   it('serves the audio as seekable WebM/Opus, and 404 for a video without sound', async () => {
-    const res = await core.call('media.import', { paths: [fx.audio_first.path] });
-    const item = res.items[0]!;
-    if (!item.ok) throw new Error(item.error.message);
-    const whole = await request({ path: `/audio/${item.id}.webm?token=${host.token}` });
+    const id = await importVideo(core, fx.audio_first.path);
+    const whole = await request({ path: `/audio/${id}.webm?token=${host.token}` });
     expect(whole.status).toBe(200);
     expect(whole.headers['content-type']).toBe('audio/webm');
     expect(whole.body.subarray(0, 4)).toEqual(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]));
-    const part = await request({ path: `/audio/${item.id}.webm?token=${host.token}`, headers: { range: 'bytes=10-19' } });
+    const part = await request({ path: `/audio/${id}.webm?token=${host.token}`, headers: { range: 'bytes=10-19' } });
     expect(part.status).toBe(206);
     expect(part.headers['content-range']).toBe(`bytes 10-19/${whole.body.length}`);
     expect(part.body).toEqual(whole.body.subarray(10, 20));
@@ -123,10 +118,10 @@ describe('audio for playback', () => {
     const info = JSON.parse(probe.stdout.toString()) as { streams: { codec_name: string }[]; format: { duration: string } };
     expect(info.streams[0]!.codec_name).toBe('opus');
     expect(Number(info.format.duration)).toBeGreaterThan(2.5);
-    const v = await core.call('media.get', { id: item.id });
+    const v = await core.call('media.get', { id: id });
     expect(v.audio).not.toBeNull();
     expect(v.audio!.startTime).toBeLessThan(v.startTime);
     expect((await request({ path: `/audio/${videoId}.webm?token=${host.token}` })).status).toBe(404);
-    expect((await request({ path: `/audio/${item.id}.webm` })).status).toBe(401);
+    expect((await request({ path: `/audio/${id}.webm` })).status).toBe(401);
   });
 });

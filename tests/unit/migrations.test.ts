@@ -16,6 +16,14 @@ function oneVideo(db: Database.Database): number {
   ).run().lastInsertRowid);
 }
 
+/** A verdict 'x' on that video, with only the columns every version since 004 has. */
+function oneVerdict(db: Database.Database, media: number): void {
+  db.prepare(
+    `INSERT INTO annotations(id, media_id, kind, label_id, start_frame, end_frame, start_pts, end_pts, attributes, note, annotator, created_at, updated_at)
+     VALUES ('x', ?, 'verdict', NULL, 0, 0, 0, 1, '{}', '', 'u', 't', 't')`,
+  ).run(media);
+}
+
 describe('migrations', () => {
   it('are numbered 1..n without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
@@ -97,10 +105,7 @@ describe('migrations', () => {
     );
     const a = Number(media.run('/a.mp4', 'aa').lastInsertRowid);
     const b = Number(media.run('/b.mp4', 'bb').lastInsertRowid);
-    db.prepare(
-      `INSERT INTO annotations(id, media_id, kind, label_id, start_frame, end_frame, start_pts, end_pts, attributes, note, annotator, created_at, updated_at)
-       VALUES ('x', ?, 'verdict', NULL, 0, 0, 0, 1, '{}', '', 'u', 't', 't')`,
-    ).run(b);
+    oneVerdict(db, b);
     expect(migrate(db, 5)).toBe(5);
     expect(columns(db, 'media')).toEqual(expect.arrayContaining(['original_id', 'identity']));
     expect(db.prepare("SELECT source FROM annotations WHERE id = 'x'").get()).toEqual({ source: null });
@@ -124,10 +129,7 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     migrate(db, 6);
     const media = oneVideo(db);
-    db.prepare(
-      `INSERT INTO annotations(id, media_id, kind, label_id, start_frame, end_frame, start_pts, end_pts, attributes, note, annotator, created_at, updated_at)
-       VALUES ('x', ?, 'verdict', NULL, 0, 0, 0, 1, '{}', '', 'u', 't', 't')`,
-    ).run(media);
+    oneVerdict(db, media);
     expect(columns(db, 'annotations')).not.toContain('finding');
     expect(migrate(db, 7)).toBe(7);
     expect(db.prepare("SELECT finding FROM annotations WHERE id = 'x'").get()).toEqual({ finding: null });
@@ -150,10 +152,7 @@ describe('migrations', () => {
     db.pragma('foreign_keys = ON');
     migrate(db, 8);
     const media = oneVideo(db);
-    db.prepare(
-      `INSERT INTO annotations(id, media_id, kind, label_id, start_frame, end_frame, start_pts, end_pts, attributes, note, annotator, created_at, updated_at)
-       VALUES ('x', ?, 'verdict', NULL, 0, 0, 0, 1, '{}', '', 'u', 't', 't')`,
-    ).run(media);
+    oneVerdict(db, media);
     expect(columns(db, 'annotations')).not.toContain('provenance');
     expect(migrate(db, 9)).toBe(9);
     expect(db.prepare("SELECT provenance FROM annotations WHERE id = 'x'").get()).toEqual({ provenance: null });
