@@ -83,4 +83,22 @@ describe('player: the panels wait for the first picture', () => {
     await player.whenShown(99, 5000);
     expect(Date.now() - t1).toBeLessThan(1000);
   });
+
+  it('a time typed before the frame index has arrived is gone to once it arrives (by the stored pts)', async () => {
+    stubFrames();
+    // 100 frames 1/25 s apart in a 1/12800 time base; the index arrives 150 ms after it is asked for.
+    const call = vi.fn(async (method: string) => {
+      if (method !== 'media.frames') return [];
+      await new Promise((r) => setTimeout(r, 150));
+      return Array.from({ length: 100 }, (_, n) => ({ n, pts: n * 512, key: n % 25 === 0 }));
+    });
+    const player = new PlayerController(fakeClient(call as never));
+    player.attach(canvas);
+    const v = { ...video, timeBase: { num: 1, den: 12800 }, startPts: 0, frameRate: { num: 25, den: 1 } } as VideoSummary;
+    const opened = player.open(v, 0);
+    await player.whenShown(v.id, 5000);
+    expect(player.goToInput('1.0s')).toBeNull();
+    await opened;
+    await vi.waitFor(() => expect(player.getState().shown).toBe(25));
+  });
 });

@@ -189,9 +189,9 @@ export class PlayerController {
     const target = Math.min(Math.max(0, Math.trunc(frame) || 0), video.frameCount - 1);
     this.set({ video, shown: null, shownPts: null, requested: target, error: null, loopIn: null, loopOut: null });
     this.loadAudio();
-    // The picture first: the index (pts, key flags) follows; stepping works meanwhile.
-    await this.show(target);
-    this.indexReady = this.loadIndex(video);
+    // The picture first: the index (pts, key flags) follows; stepping works
+    // meanwhile, and what needs the index waits for it (indexReady).
+    this.indexReady = this.show(target).then(() => this.loadIndex(video));
     await this.indexReady;
   }
 
@@ -264,8 +264,11 @@ export class PlayerController {
   }
   /** Go to the frame on screen at `seconds` after frame 0 (from stored pts). */
   goToTime(seconds: number): void {
-    if (!this.pts.length) return;
-    this.goTo(frameAtSeconds(this.pts, this.timeBase, seconds));
+    const id = this.state.video?.id;
+    // Right after opening, the index may not be here yet: go once it is.
+    void this.indexReady.then(() => {
+      if (this.state.video?.id === id && this.pts.length) this.goTo(frameAtSeconds(this.pts, this.timeBase, seconds));
+    }, () => undefined);
   }
 
   /**
