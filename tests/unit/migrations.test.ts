@@ -165,6 +165,22 @@ describe('migrations', () => {
     expect(db.prepare('SELECT count(*) AS n FROM candidate_decisions').get()).toEqual({ n: 0 });
   });
 
+  it('010 keys the undo history by plain rowid, keeping its rows, ids and order', () => {
+    const db = new Database(':memory:');
+    migrate(db, 9);
+    const step = db.prepare("INSERT INTO history(at, actor, title, undo, redo, undone) VALUES ('t', 'u', ?, '[]', '[]', ?)");
+    for (const [title, undone] of [['a', 0], ['b', 0], ['c', 1]] as const) step.run(title, undone);
+    expect(db.prepare("SELECT name FROM sqlite_sequence WHERE name = 'history'").get()).toEqual({ name: 'history' });
+    const before = db.prepare('SELECT * FROM history ORDER BY id').all();
+    expect(migrate(db, 10)).toBe(10);
+    expect(db.prepare('SELECT * FROM history ORDER BY id').all()).toEqual(before);
+    expect((db.prepare("SELECT sql FROM sqlite_master WHERE name = 'history'").get() as { sql: string }).sql).not.toMatch(/AUTOINCREMENT/i);
+    // A change no longer keeps a counter row beside the step.
+    expect(db.prepare("SELECT name FROM sqlite_sequence WHERE name = 'history'").get()).toBeUndefined();
+    db.prepare("DELETE FROM history WHERE title = 'c'").run();
+    expect(Number(step.run('d', 0).lastInsertRowid)).toBe(3);
+  });
+
   it('refuses a project written by a newer schema, and re-running is a no-op', () => {
     const db = new Database(':memory:');
     expect(migrate(db)).toBe(SCHEMA_VERSION);

@@ -8,12 +8,13 @@ import { migration006 } from './006_custody';
 import { migration007 } from './007_findings';
 import { migration008 } from './008_analysis';
 import { migration009 } from './009_candidates';
+import { migration010 } from './010_history_rowid';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Add a file and a test for each new one. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
