@@ -103,6 +103,11 @@ describe('annotations', () => {
     // A new change drops what was left to redo.
     await core.call('annotations.create', { kind: 'frame_tag', videoId: id, label: 'skin_tone_anomaly', frame: 1 });
     expect((await core.call('history.state', {})).redo).toBeNull();
+    // The new step takes the place of the dropped ones: undo goes back through it to the steps kept.
+    expect((await core.call('history.undo', {})).change?.title).toBe('Add frame tag skin_tone_anomaly');
+    expect(await core.call('history.state', {})).toEqual({ undo: 'Add frame tag blink_anomaly', redo: 'Add frame tag skin_tone_anomaly' });
+    await core.call('history.undo', {});
+    expect((await core.call('annotations.list', { videoId: id })).map((a) => a.kind)).toEqual(['segment']);
     expect(core.store.verifyAudit().brokenAt).toBeNull();
     core.close();
   });

@@ -96,6 +96,7 @@ const MAX_HISTORY = 10_000;
 export class Annotator {
   private readonly s: ProjectStore;
   private readonly stmts;
+  private readonly facts = new Map<number, VideoFacts>();
 
   constructor(private readonly deps: AnnotateDeps) {
     this.s = deps.store;
@@ -118,7 +119,7 @@ export class Annotator {
       labelDel: db.prepare('DELETE FROM labels WHERE id = ?'),
       histAdd: db.prepare('INSERT INTO history(at, actor, title, undo, redo) VALUES (?, ?, ?, ?, ?)'),
       // Undone steps are always the newest rows: everything after the last done one.
-      histDropRedo: db.prepare('DELETE FROM history WHERE id > ?'),
+      histDropRedo: db.prepare('DELETE FROM history WHERE id > coalesce((SELECT id FROM history WHERE undone = 0 ORDER BY id DESC LIMIT 1), 0)'),
       histLastDone: db.prepare('SELECT * FROM history WHERE undone = 0 ORDER BY id DESC LIMIT 1'),
       histFirstUndone: db.prepare('SELECT * FROM history WHERE id > ? ORDER BY id ASC LIMIT 1'),
       histMark: db.prepare('UPDATE history SET undone = ? WHERE id = ?'),
@@ -169,7 +170,8 @@ export class Annotator {
       id: randomUUID(), kind: input.kind, label_id: label.id, start_frame: start, end_frame: end,
       attributes: JSON.stringify(attrs), note: input.note, annotator: this.deps.actor(), created_at: now, updated_at: now, data,
     });
-    this.commit(`Add ${kindName(input.kind)} ${label.id}`, 'annotation.create', [{ t: 'annotation', id: row.id, videoId: media.id, row }]);
+    const op: Op = { t: 'annotation', id: row.id, videoId: media.id, row };
+    this.commit(`Add ${kindName(input.kind)} ${label.id}`, 'annotation.create', [op], undefined, op);
     return annotationFromRow(row);
   }
 
@@ -276,10 +278,11 @@ export class Annotator {
       annotator: this.deps.actor(), created_at: now, updated_at: now, data: null, provenance: JSON.stringify(provenance),
     });
     const decision: DecisionRow = { media_id: media.id, candidate: c.id, decision: 'accepted', annotation_id: row.id, actor: this.deps.actor(), at: now };
+    const added: Op = { t: 'annotation', id: row.id, videoId: media.id, row };
     this.commit(`Accept candidate ${c.id} as ${kindName(kind)} ${label.id}`, 'candidate.accept', [
-      { t: 'annotation', id: row.id, videoId: media.id, row },
+      added,
       { t: 'decision', id: c.id, videoId: media.id, row: decision },
-    ], { candidate: c.id, annotation: row, decision });
+    ], { candidate: c.id, annotation: row, decision }, added);
     return annotationFromRow(row);
   }
 
@@ -480,18 +483,20 @@ export class Annotator {
 
   /**
    * Apply `ops` in one transaction with their audit row and undo step (the
-   * inverse ops: each touched row as it was before).
+   * inverse ops: each touched row as it was before). `fresh` is an op that
+   * adds an annotation under a new random id: it had no row before, so
+   * there is nothing to read.
    */
-  private commit(title: string, action: string, ops: Op[], extra?: Record<string, unknown>): void {
+  private commit(title: string, action: string, ops: Op[], extra?: Record<string, unknown>, fresh?: Op): void {
     this.s.db.transaction(() => {
       const before: Op[] = ops.map((op) => (op.t === 'annotation'
-        ? { t: 'annotation', id: op.id, videoId: op.videoId, row: (this.stmts.get.get(op.id) as AnnotationRow | undefined) ?? null }
+        ? { t: 'annotation', id: op.id, videoId: op.videoId, row: op === fresh ? null : (this.stmts.get.get(op.id) as AnnotationRow | undefined) ?? null }
         : op.t === 'decision'
           ? { t: 'decision', id: op.id, videoId: op.videoId, row: (this.stmts.decisionGet.get(op.videoId, op.id) as DecisionRow | undefined) ?? null }
           : { t: 'label', id: op.id, row: (this.stmts.labelGet.get(op.id) as LabelRow | undefined) ?? null }));
       this.apply(ops);
       const now = new Date().toISOString();
-      this.stmts.histDropRedo.run((this.stmts.histLastDone.get() as { id: number } | undefined)?.id ?? 0);
+      this.stmts.histDropRedo.run();
       // Undo restores in reverse order (a label created before an annotation of it goes after it).
       this.stmts.histAdd.run(now, this.deps.actor(), title, JSON.stringify(before.reverse()), JSON.stringify(ops));
       this.stmts.histTrim.run(MAX_HISTORY);
@@ -522,10 +527,17 @@ export class Annotator {
     return r;
   }
 
-  /** What checks and pts need of a video (not its probe JSON: this is on every write). */
+  /**
+   * What checks and pts need of a video (not its probe JSON: this is on every
+   * write). These facts never change once a video is imported, and videos
+   * are never removed, so each is read once.
+   */
   private video(id: number): VideoFacts {
+    const known = this.facts.get(id);
+    if (known) return known;
     const m = this.stmts.videoFacts.get(id) as VideoFacts | undefined;
     if (!m) throw new TellframeError('NOT_FOUND', `No video ${id} in this project.`);
+    this.facts.set(id, m);
     return m;
   }
 
