@@ -158,6 +158,24 @@ describe('annotations', () => {
     core.close();
   });
 
+  it('checks each write against the taxonomy as it is now, also when another connection to the file changed it', async () => {
+    const { core, file, id } = project();
+    const other = Core.open(file, { actor: 'ben' });
+    await core.call('annotations.create', { kind: 'frame_tag', videoId: id, label: 'blur_anomaly', frame: 1 });
+    await other.call('labels.retire', { id: 'blur_anomaly', retired: true });
+    expect(await core.dispatch('annotations.create', { kind: 'frame_tag', videoId: id, label: 'blur_anomaly', frame: 2 })).toMatchObject({ ok: false, error: { message: 'Label blur_anomaly is retired.' } });
+    await other.call('labels.retire', { id: 'blur_anomaly', retired: false });
+    await other.call('labels.update', { id: 'blur_anomaly', patch: { attributes: [{ id: 'smeared', name: 'Smeared', type: 'bool' }] } });
+    expect(await core.call('annotations.create', { kind: 'frame_tag', videoId: id, label: 'blur_anomaly', frame: 3, attributes: { smeared: true } })).toMatchObject({ attributes: { smeared: true } });
+    expect(await core.dispatch('annotations.create', { kind: 'frame_tag', videoId: id, label: 'blur_anomaly', frame: 4, attributes: { severity: 'subtle' } })).toMatchObject({ ok: false });
+    // Its own undo of a label change counts too.
+    await core.call('labels.retire', { id: 'blur_anomaly', retired: true });
+    await core.call('history.undo', {});
+    expect(await core.call('annotations.create', { kind: 'frame_tag', videoId: id, label: 'blur_anomaly', frame: 5 })).toMatchObject({ label: 'blur_anomaly' });
+    other.close();
+    core.close();
+  });
+
   it('marks an annotation as a finding: status, statement and still frame within it; follows moves; undoable and audited', async () => {
     const { core, id } = project();
     const seg = await core.call('annotations.create', { kind: 'segment', videoId: id, label: 'blur_anomaly', startFrame: 10, endFrame: 20 });

@@ -97,6 +97,11 @@ export class Annotator {
   private readonly s: ProjectStore;
   private readonly stmts;
   private readonly facts = new Map<number, VideoFacts>();
+  /** Labels as writes check them, parsed once (see `labelById`). */
+  private readonly labels = new Map<string, Label>();
+  private labelsVersion = -1;
+  /** One transaction wrapper for every change (better-sqlite3 builds a new one per `db.transaction` call). */
+  private readonly inTransaction: <T>(fn: () => T) => T;
 
   constructor(private readonly deps: AnnotateDeps) {
     this.s = deps.store;
@@ -131,7 +136,10 @@ export class Annotator {
       decisionsOf: db.prepare('SELECT d.*, a.id IS NOT NULL AS exists_ FROM candidate_decisions d LEFT JOIN annotations a ON a.id = d.annotation_id WHERE d.media_id = ?'),
       decisionPut: db.prepare('INSERT OR REPLACE INTO candidate_decisions(media_id, candidate, decision, annotation_id, actor, at) VALUES (@media_id, @candidate, @decision, @annotation_id, @actor, @at)'),
       decisionDel: db.prepare('DELETE FROM candidate_decisions WHERE media_id = ? AND candidate = ?'),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
     };
+    const tx = db.transaction((fn: () => unknown) => fn());
+    this.inTransaction = <T>(fn: () => T): T => tx(fn) as T;
   }
 
   // ---- reading -------------------------------------------------------------
@@ -465,7 +473,7 @@ export class Annotator {
 
   /** Undo the newest done change, or redo the oldest undone one; audited like any change. */
   private step(dir: 'undo' | 'redo'): ChangeResult | null {
-    return this.s.db.transaction(() => {
+    return this.inTransaction(() => {
       const lastDone = this.stmts.histLastDone.get() as { id: number; title: string; undo: string; redo: string } | undefined;
       const h = (dir === 'undo' ? lastDone : this.stmts.histFirstUndone.get(lastDone?.id ?? 0)) as
         | { id: number; title: string; undo: string; redo: string }
@@ -476,7 +484,7 @@ export class Annotator {
       this.stmts.histMark.run(dir === 'undo' ? 1 : 0, h.id);
       this.s.appendAudit(this.deps.actor(), `history.${dir}`, { title: h.title, ops });
       return changeOf(h.title, ops);
-    })();
+    });
   }
 
   // ---- internals -------------------------------------------------------------
@@ -488,7 +496,7 @@ export class Annotator {
    * there is nothing to read.
    */
   private commit(title: string, action: string, ops: Op[], extra?: Record<string, unknown>, fresh?: Op): void {
-    this.s.db.transaction(() => {
+    this.inTransaction(() => {
       const before: Op[] = ops.map((op) => (op.t === 'annotation'
         ? { t: 'annotation', id: op.id, videoId: op.videoId, row: op === fresh ? null : (this.stmts.get.get(op.id) as AnnotationRow | undefined) ?? null }
         : op.t === 'decision'
@@ -504,10 +512,11 @@ export class Annotator {
         ? { id: ops[0]!.id, before: before[0]!.row, after: ops[0]!.row }
         : { ...extra, changes: ops.length };
       this.s.appendAudit(this.deps.actor(), action, payload);
-    })();
+    });
   }
 
   private apply(ops: Op[]): void {
+    if (ops.some((op) => op.t === 'label')) this.labels.clear();
     for (const op of ops) {
       if (op.t === 'annotation') {
         // Steps kept from before migrations 005, 007 and 009 lack those columns: they were empty then.
@@ -547,8 +556,23 @@ export class Annotator {
     return r;
   }
 
+  /**
+   * A label, parsed once and kept until a label changes: here (every label
+   * change passes through `apply`) or in another connection to the file
+   * (SQLite's data_version moves only for those).
+   */
   private labelById(id: string): Label {
-    return labelFromRow(this.labelRow(id));
+    const version = this.stmts.dataVersion.get() as number;
+    if (version !== this.labelsVersion) {
+      this.labels.clear();
+      this.labelsVersion = version;
+    }
+    let label = this.labels.get(id);
+    if (!label) {
+      label = labelFromRow(this.labelRow(id));
+      this.labels.set(id, label);
+    }
+    return label;
   }
 
   private usableLabel(id: string): Label {
