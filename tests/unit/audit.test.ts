@@ -14,6 +14,12 @@ function chain(n: number): ChainRow[] {
 }
 
 describe('audit hash chain', () => {
+  it('hashes a row as every project has stored it: each field length-prefixed in UTF-8 bytes, newline-ended', () => {
+    // Pinned: a change here would break the chain of every existing project (computed independently with Python's hashlib).
+    const row = { seq: 7, at: '2026-11-22T12:00:00.000Z', actor: 'Ana Lópes', action: 'annotation.create', payload: JSON.stringify({ id: 'x', note: 'Mund ⟂ Ton' }) };
+    expect(auditHash(GENESIS_HASH, row)).toBe('90326210ce64a7b05a3347899f921431cc4686bed00328ea2eb33c5ff9c20212');
+  });
+
   it('verifies an untouched chain', () => {
     expect(findBrokenLink(chain(5))).toEqual({ rows: 5, brokenAt: null });
   });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The hash that precedes the first audit row. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -17,13 +17,10 @@ export interface AuditFields {
  * are length-prefixed so no two different rows serialise alike.
  */
 export function auditHash(prevHash: string, row: AuditFields): string {
-  const h = createHash('sha256');
-  for (const part of [prevHash, String(row.seq), row.at, row.actor, row.action, row.payload]) {
-    h.update(`${Buffer.byteLength(part)}:`);
-    h.update(part);
-    h.update('\n');
-  }
-  return h.digest('hex');
+  let text = '';
+  for (const part of [prevHash, String(row.seq), row.at, row.actor, row.action, row.payload]) text += `${Buffer.byteLength(part)}:${part}\n`;
+  // One-shot: a Hash object per row would leave a weak handle per write for the garbage collector.
+  return hash('sha256', text, 'hex');
 }
 
 export interface ChainRow extends AuditFields {

@@ -211,7 +211,7 @@ export class ProjectStore {
     const prevHash = last?.hash ?? GENESIS_HASH;
     const hash = auditHash(prevHash, row);
     this.audit().insert.run(row.seq, row.at, row.actor, row.action, row.payload, prevHash, hash);
-    return { ...row, prevHash, hash };
+    return { seq: row.seq, at: row.at, actor, action, payload: row.payload, prevHash, hash };
   }
 
   auditEntries(): AuditEntry[] {
