@@ -633,8 +633,8 @@ export class Annotator {
       const frame = Math.min(r.end_frame, Math.max(r.start_frame, f.frame));
       if (frame !== f.frame) finding = JSON.stringify({ ...f, frame });
     }
-    // Built field by field: V8 (Node 20) keeps objects made by spreading alive through more young-generation
-    // collections, and this is on every write (each scavenge then took 3 ms instead of under 1).
+    // Built field by field, not by spreading `r`: on every write, and V8 (Node 20) kept the spread copies
+    // alive through young-generation collections (3.3 MB survived each, against 70 KB now).
     return {
       id: r.id, media_id: media.id, kind: r.kind, label_id: r.label_id, start_frame: r.start_frame, end_frame: r.end_frame,
       start_pts: t.pts[r.start_frame]!, end_pts: endPts, attributes: r.attributes, note: r.note, annotator: r.annotator,
