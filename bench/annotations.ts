@@ -59,8 +59,15 @@ function build(file: string): void {
       const s = (i * 7) % (FRAMES - 10);
       ann.run(`a${i}`, v, labels[i % labels.length], s, s + 9, s * 512, (s + 10) * 512, now, now);
     }
+    // A project this size has a full undo history (10,000 steps kept), as the app leaves it.
+    const step = db.prepare('INSERT INTO history(at, actor, title, undo, redo) VALUES (?, ?, ?, ?, ?)');
+    for (let i = 0; i < 10_000; i++) {
+      const id = `a${i}`;
+      const row = { id, media_id: 1, kind: 'segment', label_id: labels[0], start_frame: 0, end_frame: 9, start_pts: 0, end_pts: 5120, attributes: '{}', note: '', annotator: 'bench', created_at: now, updated_at: now, data: null, source: null, finding: null, provenance: null };
+      step.run(now, 'bench', `Add segment ${labels[0]}`, JSON.stringify([{ t: 'annotation', id, videoId: 1, row: null }]), JSON.stringify([{ t: 'annotation', id, videoId: 1, row }]));
+    }
   })();
-  console.log(`built ${VIDEOS} videos × ${FRAMES} frames and ${ANNOTATIONS} annotations in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`built ${VIDEOS} videos × ${FRAMES} frames, ${ANNOTATIONS} annotations and 10,000 undo steps in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   core.close();
 }
 

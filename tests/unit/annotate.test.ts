@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Annotator } from '../../electron/core/annotate/annotations';
 import { Core } from '../../electron/core/api';
 import type { NewMedia } from '../../electron/core/project/store';
 import { shapeAt, trackRange, type Keyframe } from '../../shared/annotations';
@@ -109,6 +110,25 @@ describe('annotations', () => {
     await core.call('history.undo', {});
     expect((await core.call('annotations.list', { videoId: id })).map((a) => a.kind)).toEqual(['segment']);
     expect(core.store.verifyAudit().brokenAt).toBeNull();
+    core.close();
+  });
+
+  it('keeps the newest steps: trimmed on a session\'s first change and again when the history has grown to twice the limit', async () => {
+    const { core, id } = project();
+    for (let f = 0; f < 5; f++) await core.call('annotations.create', { kind: 'frame_tag', videoId: id, label: 'blur_anomaly', frame: f });
+    const steps = () => (core.store.db.prepare('SELECT count(*) AS n FROM history').get() as { n: number }).n;
+    expect(steps()).toBe(5);
+    const session = new Annotator({ store: core.store, actor: () => 'ana', frames: (v) => core.store.frames(v), historyLimit: 3 });
+    const counts: number[] = [];
+    for (let f = 10; f < 15; f++) {
+      session.create({ kind: 'frame_tag', videoId: id, label: 'lighting_inconsistency', frame: f, attributes: {}, note: '' });
+      counts.push(steps());
+    }
+    expect(counts).toEqual([3, 4, 5, 3, 4]);
+    // What is kept undoes, newest first, and then there is nothing more to undo.
+    for (let i = 0; i < 4; i++) expect(session.undo()?.title).toMatch(/^Add frame tag/);
+    expect(session.undo()).toBeNull();
+    expect((await core.call('annotations.list', { videoId: id })).map((a) => a.startFrame)).toEqual([0, 1, 2, 3, 4, 10]);
     core.close();
   });
 
