@@ -77,8 +77,9 @@ function build(file: string): void {
  * of the same sizes, inserted in one durable transaction with every value
  * (ids, JSON, the chain hash) computed before the clock starts. The
  * annotation goes into the project's own table (1M rows, its index); the
- * audit row into a copy of audit_log, since the real chain's next seq is the
- * write's to take. Returns the transaction, run with the index of a prepared row.
+ * audit row into a table with audit_log's columns, appended by rowid as
+ * audit_log is (the real chain's next seq is the write's to take). Returns
+ * the transaction, run with the index of a prepared row.
  */
 function sqlFloor(db: Database.Database, n: number): (i: number) => void {
   db.exec('CREATE TABLE IF NOT EXISTS bench_audit AS SELECT * FROM audit_log WHERE 0');
