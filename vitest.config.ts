@@ -27,6 +27,9 @@ export default defineConfig({
           env: { TELLFRAME_CHROMIUM_NO_SANDBOX: '1' },
           testTimeout: 120_000,
           hookTimeout: 300_000,
+          // What a page shows after a key often waits for frames decoded by ffmpeg on a machine
+          // running other tests: 1 s (vitest's default) is too short to wait for that.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],
