@@ -12,13 +12,14 @@
  *   --warmup N       writes right after opening, reported on their own (default 1000)
  */
 import type Database from 'better-sqlite3';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Core } from '../electron/core/api';
+import { auditHash, GENESIS_HASH } from '../electron/core/project/audit';
 
 const args = process.argv.slice(2);
 const arg = (name: string, d: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : d);
@@ -89,7 +90,7 @@ function sqlFloor(db: Database.Database, n: number): (i: number) => void {
   );
   const hist = db.prepare('INSERT INTO history(at, actor, title, undo, redo) VALUES (?, ?, ?, ?, ?)');
   const audit = db.prepare('INSERT INTO bench_audit(seq, at, actor, action, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  let prev = '0'.repeat(64);
+  let prev = GENESIS_HASH;
   const rows = Array.from({ length: n }, (_, i) => {
     const at = new Date().toISOString();
     const start = i % 200;
@@ -99,7 +100,7 @@ function sqlFloor(db: Database.Database, n: number): (i: number) => void {
       data: null, source: null, finding: null, provenance: null,
     };
     const payload = JSON.stringify({ id: row.id, before: null, after: row });
-    const hash = createHash('sha256').update(prev).update(payload).digest('hex');
+    const hash = auditHash(prev, { seq: i + 1, at, actor: 'bench', action: 'annotation.create', payload });
     const r = {
       row, at, payload, prev, hash, seq: i + 1,
       undo: JSON.stringify([{ t: 'annotation', id: row.id, videoId: row.media_id, row: null }]),
