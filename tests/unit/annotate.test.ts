@@ -168,6 +168,10 @@ describe('annotations', () => {
     await core.call('labels.retire', { id: 'teeth_artifact', retired: false });
 
     expect(await core.call('labels.merge', { from: 'teeth_artifact', into: 'facial_distortion' })).toEqual({ moved: 2 });
+    // The audit row of a change of several rows says what it was.
+    const merged = core.store.auditEntries().at(-1)!;
+    expect(merged.action).toBe('label.merge');
+    expect(JSON.parse(merged.payload)).toEqual({ from: 'teeth_artifact', into: 'facial_distortion', moved: 2, changes: 3 });
     const list = await core.call('annotations.list', { videoId: id });
     expect(list.map((a) => a.label)).toEqual(['facial_distortion', 'facial_distortion']);
     expect((await core.call('labels.list', {})).find((l) => l.id === 'teeth_artifact')).toMatchObject({ retired: true, mergedInto: 'facial_distortion' });

@@ -182,7 +182,7 @@ export class Annotator {
       attributes: JSON.stringify(attrs), note: input.note, annotator: this.deps.actor(), created_at: now, updated_at: now, data,
     });
     const op: Op = { t: 'annotation', id: row.id, videoId: media.id, row };
-    this.commit(`Add ${kindName(input.kind)} ${label.id}`, 'annotation.create', [op], undefined, op);
+    this.commit(`Add ${kindName(input.kind)} ${label.id}`, 'annotation.create', [op], { fresh: op });
     return annotationFromRow(row);
   }
 
@@ -293,7 +293,7 @@ export class Annotator {
     this.commit(`Accept candidate ${c.id} as ${kindName(kind)} ${label.id}`, 'candidate.accept', [
       added,
       { t: 'decision', id: c.id, videoId: media.id, row: decision },
-    ], { candidate: c.id, annotation: row, decision }, added);
+    ], { extra: { candidate: c.id, annotation: row, decision }, fresh: added });
     return annotationFromRow(row);
   }
 
@@ -363,7 +363,7 @@ export class Annotator {
     const now = new Date().toISOString();
     const ops: Op[] = rows.map((r) => ({ t: 'annotation', id: r.id, videoId: r.media_id, row: { ...r, label_id: into, updated_at: now } }));
     ops.push({ t: 'label', id: from, row: { ...src, retired: 1, hotkey: null, merged_into: into } });
-    this.commit(`Merge label ${from} into ${into}`, 'label.merge', ops, { from, into, moved: rows.length });
+    this.commit(`Merge label ${from} into ${into}`, 'label.merge', ops, { extra: { from, into, moved: rows.length } });
     return { moved: rows.length };
   }
 
@@ -460,7 +460,7 @@ export class Annotator {
       });
     });
     const summary = { videos: doc.videos.length, annotations: count, labels: doc.taxonomy.length };
-    this.commit(`Import ${count} annotations`, 'annotations.import', ops, summary);
+    this.commit(`Import ${count} annotations`, 'annotations.import', ops, { extra: summary });
     return summary;
   }
 
@@ -494,11 +494,12 @@ export class Annotator {
 
   /**
    * Apply `ops` in one transaction with their audit row and undo step (the
-   * inverse ops: each touched row as it was before). `fresh` is an op that
-   * adds an annotation under a new random id: it had no row before, so
-   * there is nothing to read.
+   * inverse ops: each touched row as it was before). `extra` goes into the
+   * audit payload of a change of several ops; `fresh` is an op that adds an
+   * annotation under a new random id: it had no row before, so there is
+   * nothing to read.
    */
-  private commit(title: string, action: string, ops: Op[], extra?: Record<string, unknown>, fresh?: Op): void {
+  private commit(title: string, action: string, ops: Op[], { extra, fresh }: { extra?: Record<string, unknown>; fresh?: Op } = {}): void {
     this.inTransaction(() => {
       const before: Op[] = ops.map((op) => (op.t === 'annotation'
         ? { t: 'annotation', id: op.id, videoId: op.videoId, row: op === fresh ? null : (this.stmts.get.get(op.id) as AnnotationRow | undefined) ?? null }
