@@ -72,7 +72,8 @@ describe('signal tracks and candidates', () => {
     // A first run is cancelled: nothing is kept and the button comes back.
     await page.click('[data-testid="compute-signals"]');
     await expect.poll(() => lanes().getAttribute('data-state')).toBe('computing');
-    expect(await page.locator('[data-testid="signals-job"] progress').count()).toBe(1);
+    // The job's panel follows once the host has answered the start (the lanes say "computing" at the click).
+    await expect.poll(() => page.locator('[data-testid="signals-job"] progress').count()).toBe(1);
     await page.click('[data-testid="signals-job"] button:has-text("Cancel")');
     await expect.poll(() => page.locator('[data-testid="signals-job"]').getAttribute('data-state'), { timeout: 30_000 }).toBe('cancelled');
     await expect.poll(() => lanes().getAttribute('data-state')).toBe('none');
